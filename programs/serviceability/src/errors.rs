@@ -1,0 +1,101 @@
+//! Every way an instruction can fail, each with its own code (6000 + position).
+
+use anchor_lang::prelude::*;
+
+/// Errors of the serviceability program. Codes are stable: append, never reorder.
+#[error_code]
+pub enum ServiceabilityError {
+    /// 6000
+    #[msg("Signer is not the GlobalState admin")]
+    NotAdmin,
+    /// 6001
+    #[msg("Signer is not in the foundation allowlist")]
+    NotFoundationMember,
+    /// 6002
+    #[msg("Signer is neither the reservation authority nor in the foundation allowlist")]
+    NotReservationAuthority,
+    /// 6003
+    #[msg("Signer is neither the activator authority nor in the foundation allowlist")]
+    NotActivatorAuthority,
+    /// 6004
+    #[msg("Signer is not the device's metrics publisher")]
+    NotMetricsPublisher,
+    /// 6005
+    #[msg("The foundation allowlist is full")]
+    FoundationAllowlistFull,
+    /// 6006
+    #[msg("The key is already in the foundation allowlist")]
+    FoundationKeyAlreadyPresent,
+    /// 6007
+    #[msg("The key is not in the foundation allowlist")]
+    FoundationKeyNotFound,
+    /// 6008
+    #[msg("Authority must not be the default (all-zero) public key")]
+    InvalidAuthority,
+    /// 6009
+    #[msg("Device code must be 1 to 32 characters of [a-z0-9-]")]
+    InvalidDeviceCode,
+    /// 6010
+    #[msg("Device public IP must be a routable unicast IPv4 address")]
+    InvalidPublicIp,
+    /// 6011
+    #[msg("Client IP must be a unicast IPv4 address other than 0.0.0.0")]
+    InvalidClientIp,
+    /// 6012
+    #[msg("Tunnel net must be a /30 or /31 IPv4 network with its host bits zero")]
+    InvalidTunnelNet,
+    /// 6013
+    #[msg("The update changes nothing")]
+    NothingToUpdate,
+    /// 6014
+    #[msg("Device is not Activated")]
+    DeviceNotActivated,
+    /// 6015
+    #[msg("Reservations are paused")]
+    ReservationsPaused,
+    /// 6016
+    #[msg("Device is full: users_count + reserved_seats has reached max_users")]
+    MaxUsersExceeded,
+    /// 6017
+    #[msg("A User already exists for this (device, client_ip)")]
+    UserAlreadyExists,
+    /// 6018
+    #[msg("Device still has users or reserved seats")]
+    DeviceNotEmpty,
+    /// 6019
+    #[msg("Seat counter would overflow")]
+    SeatCounterOverflow,
+    /// 6020
+    #[msg("Seat counter would underflow")]
+    SeatCounterUnderflow,
+    /// 6021
+    #[msg("Reservation TTL must be at least one second")]
+    InvalidReservationTtl,
+    /// 6022
+    #[msg("Timestamp arithmetic overflowed")]
+    TimestampOverflow,
+    /// 6023
+    #[msg("Reservation has no expiry (expires_at = 0) and cannot be pruned")]
+    ReservationNeverExpires,
+    /// 6024
+    #[msg("Reservation has not expired yet")]
+    ReservationNotExpired,
+    /// 6025
+    #[msg("Rent receiver is not the payer recorded in the account")]
+    PayerMismatch,
+    /// 6026
+    #[msg("Reservation belongs to another device")]
+    ReservationDeviceMismatch,
+    /// 6027
+    #[msg("User belongs to another device")]
+    UserDeviceMismatch,
+    /// 6028
+    #[msg("Rent receiver is not the device owner")]
+    DeviceOwnerMismatch,
+    /// 6029
+    #[msg("The reservation account is not a Reservation of this program")]
+    InvalidReservationAccount,
+    /// 6030
+    #[msg("A reservation exists for this pair: its payer must be passed to receive the rent")]
+    ReservationPayerMissing,
+}

@@ -1,0 +1,32 @@
+//! One file per instruction: its arguments, its `Accounts` struct with the constraints,
+//! a `validate()` for rules constraints cannot express, and a short handler.
+
+pub mod add_foundation_key;
+pub mod close_device;
+pub mod close_reservation;
+pub mod create_device;
+pub mod create_user;
+pub mod delete_user;
+pub mod initialize;
+pub mod prune_expired_reservation;
+pub mod remove_foundation_key;
+pub mod reserve_connection;
+pub mod set_authority;
+pub mod set_reservations_paused;
+pub mod set_user_bgp_status;
+pub mod update_device;
+
+pub use add_foundation_key::*;
+pub use close_device::*;
+pub use close_reservation::*;
+pub use create_device::*;
+pub use create_user::*;
+pub use delete_user::*;
+pub use initialize::*;
+pub use prune_expired_reservation::*;
+pub use remove_foundation_key::*;
+pub use reserve_connection::*;
+pub use set_authority::*;
+pub use set_reservations_paused::*;
+pub use set_user_bgp_status::*;
+pub use update_device::*;

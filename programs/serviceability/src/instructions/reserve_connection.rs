@@ -1,0 +1,95 @@
+use anchor_lang::prelude::*;
+
+use crate::constants::{DEVICE_SEED, GLOBAL_STATE_SEED, RESERVATION_SEED, USER_SEED};
+use crate::errors::ServiceabilityError;
+use crate::events::{emit_event, ReservationCreated};
+use crate::ipv4::is_valid_client_ip;
+use crate::state::{Device, DeviceStatus, GlobalState, Reservation};
+
+/// Accounts of `reserve_connection`.
+#[derive(Accounts)]
+#[instruction(client_ip: [u8; 4])]
+pub struct ReserveConnection<'info> {
+    /// The reservation authority or a foundation key; pays the rent, recorded as payer.
+    #[account(mut)]
+    pub authority: Signer<'info>,
+    /// The GlobalState PDA.
+    #[account(
+        seeds = [GLOBAL_STATE_SEED],
+        bump = global_state.bump,
+        constraint = global_state.can_manage_reservations(authority.key) @ ServiceabilityError::NotReservationAuthority,
+        constraint = !global_state.reservations_paused @ ServiceabilityError::ReservationsPaused,
+    )]
+    pub global_state: Account<'info, GlobalState>,
+    /// The Device PDA; must be `Activated` and have a free seat.
+    #[account(
+        mut,
+        seeds = [DEVICE_SEED, device.code.as_bytes()],
+        bump = device.bump,
+        constraint = device.status == DeviceStatus::Activated @ ServiceabilityError::DeviceNotActivated,
+    )]
+    pub device: Account<'info, Device>,
+    /// The Reservation PDA for `(device, client_ip)`, created here. A second reservation for
+    /// the same pair fails because the account exists.
+    #[account(
+        init,
+        payer = authority,
+        space = 8 + Reservation::INIT_SPACE,
+        seeds = [RESERVATION_SEED, device.key().as_ref(), client_ip.as_ref()],
+        bump,
+    )]
+    pub reservation: Account<'info, Reservation>,
+    /// The User PDA for `(device, client_ip)`, which must not exist yet.
+    /// CHECK: the seeds pin the address; the constraint requires it to be empty.
+    #[account(
+        seeds = [USER_SEED, device.key().as_ref(), client_ip.as_ref()],
+        bump,
+        constraint = user.data_is_empty() @ ServiceabilityError::UserAlreadyExists,
+    )]
+    pub user: UncheckedAccount<'info>,
+    /// The system program, which creates the account.
+    pub system_program: Program<'info, System>,
+}
+
+impl ReserveConnection<'_> {
+    fn validate(&self, client_ip: [u8; 4], ttl_secs: Option<u32>) -> Result<()> {
+        require!(
+            is_valid_client_ip(client_ip),
+            ServiceabilityError::InvalidClientIp
+        );
+        require!(ttl_secs != Some(0), ServiceabilityError::InvalidReservationTtl);
+        Ok(())
+    }
+
+    /// Holds a seat on the device for `client_ip`, expiring after `ttl_secs` if given.
+    #[access_control(ctx.accounts.validate(client_ip, ttl_secs))]
+    pub fn handler(ctx: Context<Self>, client_ip: [u8; 4], ttl_secs: Option<u32>) -> Result<()> {
+        let now = Clock::get()?.unix_timestamp;
+        let expires_at = match ttl_secs {
+            None => 0,
+            Some(ttl) => now
+                .checked_add(i64::from(ttl))
+                .ok_or(ServiceabilityError::TimestampOverflow)?,
+        };
+        let device = &mut ctx.accounts.device;
+        device.reserve_seat()?;
+        let payer = ctx.accounts.authority.key();
+        ctx.accounts.reservation.set_inner(Reservation {
+            device: device.key(),
+            client_ip,
+            payer,
+            reserved_at: now,
+            expires_at,
+            bump: ctx.bumps.reservation,
+        });
+        emit_event(ReservationCreated {
+            device: device.key(),
+            reservation: ctx.accounts.reservation.key(),
+            client_ip,
+            payer,
+            expires_at,
+            reserved_seats: device.reserved_seats,
+        });
+        Ok(())
+    }
+}

@@ -1,0 +1,76 @@
+//! Repository chores.
+//!
+//! `cargo xtask idl` regenerates `idl/serviceability.json` from the program, the way
+//! `anchor idl build` does (Anchor's `idl-build` feature, natively, on stable Rust).
+//! `cargo xtask idl --check` fails when the committed file differs from a fresh build.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anchor_lang_idl::build::IdlBuilder;
+use anyhow::{bail, Context, Result};
+
+const USAGE: &str = "usage: cargo xtask idl [--check]";
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["idl"] => write_idl(),
+        ["idl", "--check"] => check_idl(),
+        _ => bail!(USAGE),
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn committed_idl_path() -> PathBuf {
+    workspace_root().join("idl/serviceability.json")
+}
+
+/// Builds the IDL and renders it as the committed file is formatted.
+fn fresh_idl() -> Result<String> {
+    // anchor-lang-idl 0.1.4 turns a set RUSTUP_TOOLCHAIN into a literal "+{toolchain}"
+    // argument; the toolchain is already pinned by rust-toolchain/rustup for this workspace.
+    std::env::remove_var("RUSTUP_TOOLCHAIN");
+    let idl = IdlBuilder::new()
+        .program_path(workspace_root().join("programs/serviceability"))
+        .build()
+        .context("building the IDL (run with ANCHOR_LOG=1 to see cargo's output)")?;
+    Ok(serde_json::to_string_pretty(&idl)? + "\n")
+}
+
+fn write_idl() -> Result<()> {
+    let path = committed_idl_path();
+    std::fs::write(&path, fresh_idl()?).with_context(|| format!("writing {}", path.display()))?;
+    eprintln!("wrote {}", path.display());
+    Ok(())
+}
+
+fn check_idl() -> Result<()> {
+    let path = committed_idl_path();
+    let committed = std::fs::read_to_string(&path)
+        .with_context(|| format!("reading {}", path.display()))?;
+    if committed != fresh_idl()? {
+        bail!(
+            "{} is stale: run `cargo xtask idl` and commit the result",
+            path.display()
+        );
+    }
+    eprintln!("{} is current", path.display());
+    Ok(())
+}
