@@ -1,0 +1,22 @@
+//! Client library for the serviceability program.
+//!
+//! Every type comes from the committed IDL (`idl/serviceability.json`, seen here through
+//! the `idls` symlink) by `declare_program!`: instruction accounts and arguments, account
+//! and event types, constants, errors. On top of it this crate adds the one place that
+//! derives PDAs ([`pda`]), instruction builders that use it ([`instructions`]), the error
+//! table ([`errors`]) and event decoding from transaction logs ([`events`]).
+#![allow(unexpected_cfgs)] // declare_program! tests cfgs (target_os = "solana", idl-build) of ours
+
+use anchor_lang::prelude::*;
+
+declare_program!(serviceability);
+
+pub mod errors;
+pub mod events;
+pub mod instructions;
+pub mod pda;
+
+pub use serviceability::{accounts, types, ID as PROGRAM_ID};
+
+/// The IDL this crate was generated from, as committed.
+pub const IDL_JSON: &str = include_str!("../idls/serviceability.json");

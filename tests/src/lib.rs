@@ -1,0 +1,265 @@
+//! Test harness: a litesvm ledger running the serviceability program through the native
+//! host (or a compiled `.so`, see `serviceability_host::add_serviceability`), with
+//! GlobalState initialized, and helpers to send transactions and read accounts.
+
+use std::net::Ipv4Addr;
+
+use anchor_lang::prelude::{Clock, Pubkey};
+use anchor_lang::solana_program::instruction::{error::InstructionError, Instruction};
+use anchor_lang::AccountDeserialize;
+use litesvm::types::{FailedTransactionMetadata, TransactionMetadata};
+use litesvm::LiteSVM;
+use serviceability_client::accounts::{Device, Reservation, User};
+use serviceability_client::errors::program_error;
+use serviceability_client::types::{AuthorityUpdate, BgpStatus, CreateDeviceArgs, DeviceStatus, TunnelNet, UpdateDeviceArgs};
+use serviceability_client::{instructions as ix, pda};
+use serviceability_host::{add_serviceability, ProgramRuntime};
+pub use solana_keypair::Keypair;
+pub use solana_signer::Signer;
+use solana_transaction::Transaction;
+use solana_transaction_error::TransactionError;
+
+pub use serviceability_client::serviceability::error::ServiceabilityError;
+
+/// Lamports given to every funded test key.
+pub const FUNDING: u64 = 100_000_000_000;
+/// Unix time the ledger's clock starts at.
+pub const GENESIS_UNIX_TIME: i64 = 1_767_225_600; // 2026-01-01T00:00:00Z
+
+/// Outcome of a transaction.
+pub type TxResult = Result<TransactionMetadata, FailedTransactionMetadata>;
+
+/// A ledger with the program loaded and GlobalState initialized by [`Ledger::admin`].
+pub struct Ledger {
+    /// The litesvm instance.
+    pub svm: LiteSVM,
+    /// GlobalState's admin (also its initial activator authority).
+    pub admin: Keypair,
+    /// How the program runs.
+    pub runtime: ProgramRuntime,
+}
+
+/// A device created and activated by [`Ledger::activated_device`].
+pub struct DeviceFixture {
+    /// The Device PDA.
+    pub address: Pubkey,
+    /// Its code.
+    pub code: String,
+    /// The foundation key that created (and owns) it.
+    pub foundation: Keypair,
+    /// Its metrics publisher.
+    pub metrics_publisher: Keypair,
+}
+
+impl Default for Ledger {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Ledger {
+    /// A fresh ledger with GlobalState initialized.
+    pub fn new() -> Self {
+        let mut svm = LiteSVM::new();
+        let runtime = add_serviceability(&mut svm).expect("program registered");
+        let mut clock: Clock = svm.get_sysvar();
+        clock.unix_timestamp = GENESIS_UNIX_TIME;
+        svm.set_sysvar(&clock);
+        let admin = Keypair::new();
+        svm.airdrop(&admin.pubkey(), FUNDING).expect("airdrop");
+        let mut ledger = Ledger { svm, admin, runtime };
+        let admin_key = ledger.admin.pubkey();
+        ledger.send_ok(&[ix::initialize(admin_key)], &[]);
+        ledger
+    }
+
+    /// A new key holding [`FUNDING`] lamports.
+    pub fn funded_keypair(&mut self) -> Keypair {
+        let keypair = Keypair::new();
+        self.svm.airdrop(&keypair.pubkey(), FUNDING).expect("airdrop");
+        keypair
+    }
+
+    /// Sends `instructions` with the admin paying the fee, signed by the admin and `signers`.
+    pub fn send(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> TxResult {
+        let payer = self.admin.insecure_clone();
+        self.send_paid_by(&payer, instructions, signers)
+    }
+
+    /// Sends `instructions` with `payer` paying the fee, signed by it and `signers`.
+    pub fn send_paid_by(&mut self, payer: &Keypair, instructions: &[Instruction], signers: &[&Keypair]) -> TxResult {
+        let mut all_signers = vec![payer];
+        all_signers.extend(signers.iter().copied().filter(|s| s.pubkey() != payer.pubkey()));
+        let transaction = Transaction::new_signed_with_payer(
+            instructions,
+            Some(&payer.pubkey()),
+            &all_signers,
+            self.svm.latest_blockhash(),
+        );
+        let result = self.svm.send_transaction(transaction);
+        // A fresh blockhash keeps identical retries distinct transactions.
+        self.svm.expire_blockhash();
+        result
+    }
+
+    /// [`Self::send`], panicking with the logs if it fails.
+    pub fn send_ok(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> TransactionMetadata {
+        match self.send(instructions, signers) {
+            Ok(meta) => meta,
+            Err(failed) => panic!("transaction failed: {:?}\n{}", failed.err, failed.meta.logs.join("\n")),
+        }
+    }
+
+    /// The account at `address` decoded as `T`, if it exists and decodes.
+    pub fn account<T: AccountDeserialize>(&self, address: &Pubkey) -> Option<T> {
+        let account = self.svm.get_account(address)?;
+        T::try_deserialize(&mut account.data.as_slice()).ok()
+    }
+
+    /// Whether an account with lamports exists at `address`.
+    pub fn exists(&self, address: &Pubkey) -> bool {
+        self.svm.get_account(address).is_some_and(|account| account.lamports > 0)
+    }
+
+    /// Lamports at `address` (0 if none).
+    pub fn lamports(&self, address: &Pubkey) -> u64 {
+        self.svm.get_balance(address).unwrap_or(0)
+    }
+
+    /// The Device at `address`; panics if absent.
+    pub fn device(&self, address: &Pubkey) -> Device {
+        self.account(address).expect("device exists")
+    }
+
+    /// The User of `(device, client_ip)`, if any.
+    pub fn user(&self, device: &Pubkey, client_ip: Ipv4Addr) -> Option<User> {
+        self.account(&pda::user(device, client_ip))
+    }
+
+    /// The Reservation of `(device, client_ip)`, if any.
+    pub fn reservation(&self, device: &Pubkey, client_ip: Ipv4Addr) -> Option<Reservation> {
+        self.account(&pda::reservation(device, client_ip))
+    }
+
+    /// The ledger clock's unix time.
+    pub fn now(&self) -> i64 {
+        self.svm.get_sysvar::<Clock>().unix_timestamp
+    }
+
+    /// Moves the clock forward by `seconds` (and the slot by one).
+    pub fn advance_clock(&mut self, seconds: i64) {
+        let mut clock: Clock = self.svm.get_sysvar();
+        clock.unix_timestamp += seconds;
+        clock.slot += 1;
+        self.svm.set_sysvar(&clock);
+    }
+
+    /// A new funded key made the reservation authority by the admin.
+    pub fn reservation_authority(&mut self) -> Keypair {
+        let authority = self.funded_keypair();
+        let update = AuthorityUpdate::Reservation { new_authority: Some(authority.pubkey()) };
+        let admin = self.admin.pubkey();
+        self.send_ok(&[ix::set_authority(admin, update)], &[]);
+        authority
+    }
+
+    /// A new funded key added to the foundation allowlist by the admin.
+    pub fn foundation_key(&mut self) -> Keypair {
+        let foundation = self.funded_keypair();
+        let admin = self.admin.pubkey();
+        self.send_ok(&[ix::add_foundation_key(admin, foundation.pubkey())], &[]);
+        foundation
+    }
+
+    /// A device named `code` with `max_users` seats, created by a new foundation key and
+    /// activated.
+    pub fn activated_device(&mut self, code: &str, max_users: u16) -> DeviceFixture {
+        let foundation = self.foundation_key();
+        let metrics_publisher = self.funded_keypair();
+        let args = CreateDeviceArgs {
+            code: code.to_string(),
+            public_ip: [185, 1, 1, 10],
+            max_users,
+            metrics_publisher: metrics_publisher.pubkey(),
+        };
+        let address = pda::device(code);
+        let activate = UpdateDeviceArgs { status: Some(DeviceStatus::Activated), ..update_nothing() };
+        self.send_ok(
+            &[ix::create_device(foundation.pubkey(), args), ix::update_device(foundation.pubkey(), address, activate)],
+            &[&foundation],
+        );
+        DeviceFixture { address, code: code.to_string(), foundation, metrics_publisher }
+    }
+
+    /// Reserves a seat for `client_ip` on `device`, signed by `authority`, which pays the rent.
+    pub fn reserve(&mut self, authority: &Keypair, device: &Pubkey, client_ip: Ipv4Addr, ttl_secs: Option<u32>) -> TxResult {
+        self.send(&[ix::reserve_connection(authority.pubkey(), *device, client_ip, ttl_secs)], &[authority])
+    }
+
+    /// Creates a user for `client_ip` on `device` with the admin (the initial activator),
+    /// consuming the pair's reservation if there is one.
+    pub fn create_user(&mut self, device: &Pubkey, client_ip: Ipv4Addr) -> TxResult {
+        let reservation_payer = self.reservation(device, client_ip).map(|r| r.payer);
+        let admin = self.admin.pubkey();
+        self.send(
+            &[ix::create_user(admin, *device, client_ip, tunnel_net_for(client_ip), admin, reservation_payer)],
+            &[],
+        )
+    }
+}
+
+/// `UpdateDeviceArgs` with every field `None`.
+pub fn update_nothing() -> UpdateDeviceArgs {
+    UpdateDeviceArgs { public_ip: None, status: None, max_users: None, metrics_publisher: None }
+}
+
+/// A distinct /31 tunnel for each client IP (169.254.x.y, even).
+pub fn tunnel_net_for(client_ip: Ipv4Addr) -> TunnelNet {
+    let [_, _, c, d] = client_ip.octets();
+    TunnelNet { network: [169, 254, c, d & !1], prefix_len: 31 }
+}
+
+/// `10.0.x.y` for test client number `n`.
+pub fn client_ip(n: u16) -> Ipv4Addr {
+    let [hi, lo] = n.to_be_bytes();
+    Ipv4Addr::new(10, 0, hi, lo.max(1))
+}
+
+/// Asserts that `result` failed in its instruction `index` with custom error `code`.
+#[track_caller]
+pub fn assert_custom_error(result: &TxResult, index: u8, code: u32) {
+    let describe = |code: u32| {
+        program_error(code).map_or_else(|| format!("{code}"), |e| format!("{} ({code})", e.name))
+    };
+    match result {
+        Ok(_) => panic!("expected error {}, but the transaction succeeded", describe(code)),
+        Err(failed) => match &failed.err {
+            TransactionError::InstructionError(at, InstructionError::Custom(actual)) if *at == index => assert_eq!(
+                *actual,
+                code,
+                "expected {}, got {}\n{}",
+                describe(code),
+                describe(*actual),
+                failed.meta.logs.join("\n")
+            ),
+            other => panic!("expected {} at instruction {index}, got {other:?}\n{}", describe(code), failed.meta.logs.join("\n")),
+        },
+    }
+}
+
+/// Asserts that the single-instruction transaction `result` failed with `error`.
+#[track_caller]
+pub fn assert_program_error(result: &TxResult, error: ServiceabilityError) {
+    assert_custom_error(result, 0, u32::from(error));
+}
+
+/// Asserts that the single-instruction transaction `result` failed with Anchor's `error`.
+#[track_caller]
+pub fn assert_anchor_error(result: &TxResult, error: anchor_lang::error::ErrorCode) {
+    assert_custom_error(result, 0, u32::from(error));
+}
+
+/// `BgpStatus` equality for the generated type (which derives no `PartialEq`).
+pub fn bgp_status_is(status: &BgpStatus, expected: &BgpStatus) -> bool {
+    std::mem::discriminant(status) == std::mem::discriminant(expected)
+}

@@ -1,0 +1,199 @@
+//! Builders for every instruction, from the IDL's account and argument types, with the
+//! PDAs derived by [`crate::pda`].
+
+use std::net::Ipv4Addr;
+
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::{system_program, InstructionData, ToAccountMetas};
+
+use crate::pda;
+use crate::serviceability::client::{accounts, args};
+use crate::types::{AuthorityUpdate, BgpStatus, CreateDeviceArgs, TunnelNet, UpdateDeviceArgs};
+use crate::PROGRAM_ID;
+
+fn instruction(accounts: impl ToAccountMetas, args: impl InstructionData) -> Instruction {
+    Instruction {
+        program_id: PROGRAM_ID,
+        accounts: accounts.to_account_metas(None),
+        data: args.data(),
+    }
+}
+
+/// `initialize`: `admin` creates GlobalState and becomes its admin.
+pub fn initialize(admin: Pubkey) -> Instruction {
+    instruction(
+        accounts::Initialize {
+            admin,
+            global_state: pda::global_state(),
+            system_program: system_program::ID,
+        },
+        args::Initialize {},
+    )
+}
+
+/// `set_authority`, signed by the admin.
+pub fn set_authority(admin: Pubkey, update: AuthorityUpdate) -> Instruction {
+    instruction(
+        accounts::SetAuthority { admin, global_state: pda::global_state() },
+        args::SetAuthority { update },
+    )
+}
+
+/// `add_foundation_key`, signed by the admin.
+pub fn add_foundation_key(admin: Pubkey, key: Pubkey) -> Instruction {
+    instruction(
+        accounts::AddFoundationKey { admin, global_state: pda::global_state() },
+        args::AddFoundationKey { key },
+    )
+}
+
+/// `remove_foundation_key`, signed by the admin.
+pub fn remove_foundation_key(admin: Pubkey, key: Pubkey) -> Instruction {
+    instruction(
+        accounts::RemoveFoundationKey { admin, global_state: pda::global_state() },
+        args::RemoveFoundationKey { key },
+    )
+}
+
+/// `set_reservations_paused`, signed by the admin.
+pub fn set_reservations_paused(admin: Pubkey, paused: bool) -> Instruction {
+    instruction(
+        accounts::SetReservationsPaused { admin, global_state: pda::global_state() },
+        args::SetReservationsPaused { paused },
+    )
+}
+
+/// `create_device`, signed by a foundation key, which pays and owns it.
+pub fn create_device(foundation: Pubkey, args: CreateDeviceArgs) -> Instruction {
+    instruction(
+        accounts::CreateDevice {
+            foundation,
+            global_state: pda::global_state(),
+            device: pda::device(&args.code),
+            system_program: system_program::ID,
+        },
+        args::CreateDevice { args },
+    )
+}
+
+/// `update_device`, signed by a foundation key.
+pub fn update_device(foundation: Pubkey, device: Pubkey, args: UpdateDeviceArgs) -> Instruction {
+    instruction(
+        accounts::UpdateDevice { foundation, global_state: pda::global_state(), device },
+        args::UpdateDevice { args },
+    )
+}
+
+/// `close_device`, signed by a foundation key; `owner` (the device's) receives the rent.
+pub fn close_device(foundation: Pubkey, device: Pubkey, owner: Pubkey) -> Instruction {
+    instruction(
+        accounts::CloseDevice { foundation, global_state: pda::global_state(), device, owner },
+        args::CloseDevice {},
+    )
+}
+
+/// `reserve_connection`, signed by the reservation authority or a foundation key, which
+/// pays the rent.
+pub fn reserve_connection(
+    authority: Pubkey,
+    device: Pubkey,
+    client_ip: Ipv4Addr,
+    ttl_secs: Option<u32>,
+) -> Instruction {
+    instruction(
+        accounts::ReserveConnection {
+            authority,
+            global_state: pda::global_state(),
+            device,
+            reservation: pda::reservation(&device, client_ip),
+            user: pda::user(&device, client_ip),
+            system_program: system_program::ID,
+        },
+        args::ReserveConnection { client_ip: client_ip.octets(), ttl_secs },
+    )
+}
+
+/// `close_reservation`, signed by the reservation authority or a foundation key;
+/// `payer` (the reservation's) receives the rent.
+pub fn close_reservation(authority: Pubkey, device: Pubkey, client_ip: Ipv4Addr, payer: Pubkey) -> Instruction {
+    instruction(
+        accounts::CloseReservation {
+            authority,
+            global_state: pda::global_state(),
+            device,
+            reservation: pda::reservation(&device, client_ip),
+            payer,
+        },
+        args::CloseReservation {},
+    )
+}
+
+/// `prune_expired_reservation`: anyone; `payer` (the reservation's) receives the rent.
+pub fn prune_expired_reservation(device: Pubkey, client_ip: Ipv4Addr, payer: Pubkey) -> Instruction {
+    instruction(
+        accounts::PruneExpiredReservation {
+            device,
+            reservation: pda::reservation(&device, client_ip),
+            payer,
+        },
+        args::PruneExpiredReservation {},
+    )
+}
+
+/// `create_user`, signed by the activator authority or a foundation key, which pays.
+/// `reservation_payer` is the pair's reservation payer when a reservation exists.
+pub fn create_user(
+    authority: Pubkey,
+    device: Pubkey,
+    client_ip: Ipv4Addr,
+    tunnel_net: TunnelNet,
+    owner: Pubkey,
+    reservation_payer: Option<Pubkey>,
+) -> Instruction {
+    instruction(
+        accounts::CreateUser {
+            authority,
+            global_state: pda::global_state(),
+            device,
+            user: pda::user(&device, client_ip),
+            reservation: pda::reservation(&device, client_ip),
+            reservation_payer,
+            system_program: system_program::ID,
+        },
+        args::CreateUser { client_ip: client_ip.octets(), tunnel_net, owner },
+    )
+}
+
+/// `delete_user`, signed by the activator authority or a foundation key; `payer` (the
+/// user's) receives the rent.
+pub fn delete_user(authority: Pubkey, device: Pubkey, client_ip: Ipv4Addr, payer: Pubkey) -> Instruction {
+    instruction(
+        accounts::DeleteUser {
+            authority,
+            global_state: pda::global_state(),
+            device,
+            user: pda::user(&device, client_ip),
+            payer,
+        },
+        args::DeleteUser {},
+    )
+}
+
+/// `set_user_bgp_status`, signed by the device's metrics publisher.
+pub fn set_user_bgp_status(
+    metrics_publisher: Pubkey,
+    device: Pubkey,
+    client_ip: Ipv4Addr,
+    status: BgpStatus,
+) -> Instruction {
+    instruction(
+        accounts::SetUserBgpStatus {
+            metrics_publisher,
+            device,
+            user: pda::user(&device, client_ip),
+            system_program: system_program::ID,
+        },
+        args::SetUserBgpStatus { status },
+    )
+}

@@ -1,0 +1,32 @@
+//! The program's addresses: every PDA derivation of the clients lives here.
+
+use std::net::Ipv4Addr;
+
+use anchor_lang::prelude::Pubkey;
+
+use crate::serviceability::constants::{DEVICE_SEED, GLOBAL_STATE_SEED, RESERVATION_SEED, USER_SEED};
+use crate::PROGRAM_ID;
+
+/// The GlobalState PDA: `["globalstate"]`.
+pub fn global_state() -> Pubkey {
+    Pubkey::find_program_address(&[GLOBAL_STATE_SEED], &PROGRAM_ID).0
+}
+
+/// The Device PDA of `code`: `["device", code]`.
+pub fn device(code: &str) -> Pubkey {
+    Pubkey::find_program_address(&[DEVICE_SEED, code.as_bytes()], &PROGRAM_ID).0
+}
+
+/// The User PDA of `(device, client_ip)`: `["user", device, client_ip octets]`.
+pub fn user(device: &Pubkey, client_ip: Ipv4Addr) -> Pubkey {
+    Pubkey::find_program_address(&[USER_SEED, device.as_ref(), &client_ip.octets()], &PROGRAM_ID).0
+}
+
+/// The Reservation PDA of `(device, client_ip)`: `["reservation", device, client_ip octets]`.
+pub fn reservation(device: &Pubkey, client_ip: Ipv4Addr) -> Pubkey {
+    Pubkey::find_program_address(
+        &[RESERVATION_SEED, device.as_ref(), &client_ip.octets()],
+        &PROGRAM_ID,
+    )
+    .0
+}
