@@ -35,7 +35,10 @@ pub fn initialize(admin: Pubkey) -> Instruction {
 /// `set_authority`, signed by the admin.
 pub fn set_authority(admin: Pubkey, update: AuthorityUpdate) -> Instruction {
     instruction(
-        accounts::SetAuthority { admin, global_state: pda::global_state() },
+        accounts::SetAuthority {
+            admin,
+            global_state: pda::global_state(),
+        },
         args::SetAuthority { update },
     )
 }
@@ -43,7 +46,10 @@ pub fn set_authority(admin: Pubkey, update: AuthorityUpdate) -> Instruction {
 /// `add_foundation_key`, signed by the admin.
 pub fn add_foundation_key(admin: Pubkey, key: Pubkey) -> Instruction {
     instruction(
-        accounts::AddFoundationKey { admin, global_state: pda::global_state() },
+        accounts::AddFoundationKey {
+            admin,
+            global_state: pda::global_state(),
+        },
         args::AddFoundationKey { key },
     )
 }
@@ -51,7 +57,10 @@ pub fn add_foundation_key(admin: Pubkey, key: Pubkey) -> Instruction {
 /// `remove_foundation_key`, signed by the admin.
 pub fn remove_foundation_key(admin: Pubkey, key: Pubkey) -> Instruction {
     instruction(
-        accounts::RemoveFoundationKey { admin, global_state: pda::global_state() },
+        accounts::RemoveFoundationKey {
+            admin,
+            global_state: pda::global_state(),
+        },
         args::RemoveFoundationKey { key },
     )
 }
@@ -59,7 +68,10 @@ pub fn remove_foundation_key(admin: Pubkey, key: Pubkey) -> Instruction {
 /// `set_reservations_paused`, signed by the admin.
 pub fn set_reservations_paused(admin: Pubkey, paused: bool) -> Instruction {
     instruction(
-        accounts::SetReservationsPaused { admin, global_state: pda::global_state() },
+        accounts::SetReservationsPaused {
+            admin,
+            global_state: pda::global_state(),
+        },
         args::SetReservationsPaused { paused },
     )
 }
@@ -80,7 +92,11 @@ pub fn create_device(foundation: Pubkey, args: CreateDeviceArgs) -> Instruction 
 /// `update_device`, signed by a foundation key.
 pub fn update_device(foundation: Pubkey, device: Pubkey, args: UpdateDeviceArgs) -> Instruction {
     instruction(
-        accounts::UpdateDevice { foundation, global_state: pda::global_state(), device },
+        accounts::UpdateDevice {
+            foundation,
+            global_state: pda::global_state(),
+            device,
+        },
         args::UpdateDevice { args },
     )
 }
@@ -88,7 +104,12 @@ pub fn update_device(foundation: Pubkey, device: Pubkey, args: UpdateDeviceArgs)
 /// `close_device`, signed by a foundation key; `owner` (the device's) receives the rent.
 pub fn close_device(foundation: Pubkey, device: Pubkey, owner: Pubkey) -> Instruction {
     instruction(
-        accounts::CloseDevice { foundation, global_state: pda::global_state(), device, owner },
+        accounts::CloseDevice {
+            foundation,
+            global_state: pda::global_state(),
+            device,
+            owner,
+        },
         args::CloseDevice {},
     )
 }
@@ -110,13 +131,21 @@ pub fn reserve_connection(
             user: pda::user(&device, client_ip),
             system_program: system_program::ID,
         },
-        args::ReserveConnection { client_ip: client_ip.octets(), ttl_secs },
+        args::ReserveConnection {
+            client_ip: client_ip.octets(),
+            ttl_secs,
+        },
     )
 }
 
 /// `close_reservation`, signed by the reservation authority or a foundation key;
 /// `payer` (the reservation's) receives the rent.
-pub fn close_reservation(authority: Pubkey, device: Pubkey, client_ip: Ipv4Addr, payer: Pubkey) -> Instruction {
+pub fn close_reservation(
+    authority: Pubkey,
+    device: Pubkey,
+    client_ip: Ipv4Addr,
+    payer: Pubkey,
+) -> Instruction {
     instruction(
         accounts::CloseReservation {
             authority,
@@ -130,7 +159,11 @@ pub fn close_reservation(authority: Pubkey, device: Pubkey, client_ip: Ipv4Addr,
 }
 
 /// `prune_expired_reservation`: anyone; `payer` (the reservation's) receives the rent.
-pub fn prune_expired_reservation(device: Pubkey, client_ip: Ipv4Addr, payer: Pubkey) -> Instruction {
+pub fn prune_expired_reservation(
+    device: Pubkey,
+    client_ip: Ipv4Addr,
+    payer: Pubkey,
+) -> Instruction {
     instruction(
         accounts::PruneExpiredReservation {
             device,
@@ -161,13 +194,22 @@ pub fn create_user(
             reservation_payer,
             system_program: system_program::ID,
         },
-        args::CreateUser { client_ip: client_ip.octets(), tunnel_net, owner },
+        args::CreateUser {
+            client_ip: client_ip.octets(),
+            tunnel_net,
+            owner,
+        },
     )
 }
 
 /// `delete_user`, signed by the activator authority or a foundation key; `payer` (the
 /// user's) receives the rent.
-pub fn delete_user(authority: Pubkey, device: Pubkey, client_ip: Ipv4Addr, payer: Pubkey) -> Instruction {
+pub fn delete_user(
+    authority: Pubkey,
+    device: Pubkey,
+    client_ip: Ipv4Addr,
+    payer: Pubkey,
+) -> Instruction {
     instruction(
         accounts::DeleteUser {
             authority,

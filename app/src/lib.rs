@@ -4,7 +4,8 @@
 //! the `idls` symlink) by `declare_program!`: instruction accounts and arguments, account
 //! and event types, constants, errors. On top of it this crate adds the one place that
 //! derives PDAs ([`pda`]), instruction builders that use it ([`instructions`]), the error
-//! table ([`errors`]) and event decoding from transaction logs ([`events`]).
+//! table ([`errors`]), event decoding from transaction logs ([`events`]) and decoding
+//! of accounts still in an older layout ([`legacy`]).
 #![allow(unexpected_cfgs)] // declare_program! tests cfgs (target_os = "solana", idl-build) of ours
 
 use anchor_lang::prelude::*;
@@ -14,6 +15,7 @@ declare_program!(serviceability);
 pub mod errors;
 pub mod events;
 pub mod instructions;
+pub mod legacy;
 pub mod pda;
 
 pub use serviceability::{accounts, types, ID as PROGRAM_ID};

@@ -4,7 +4,9 @@ use std::net::Ipv4Addr;
 
 use anchor_lang::prelude::Pubkey;
 
-use crate::serviceability::constants::{DEVICE_SEED, GLOBAL_STATE_SEED, RESERVATION_SEED, USER_SEED};
+use crate::serviceability::constants::{
+    DEVICE_SEED, GLOBAL_STATE_SEED, RESERVATION_SEED, USER_SEED,
+};
 use crate::PROGRAM_ID;
 
 /// The GlobalState PDA: `["globalstate"]`.
@@ -19,7 +21,11 @@ pub fn device(code: &str) -> Pubkey {
 
 /// The User PDA of `(device, client_ip)`: `["user", device, client_ip octets]`.
 pub fn user(device: &Pubkey, client_ip: Ipv4Addr) -> Pubkey {
-    Pubkey::find_program_address(&[USER_SEED, device.as_ref(), &client_ip.octets()], &PROGRAM_ID).0
+    Pubkey::find_program_address(
+        &[USER_SEED, device.as_ref(), &client_ip.octets()],
+        &PROGRAM_ID,
+    )
+    .0
 }
 
 /// The Reservation PDA of `(device, client_ip)`: `["reservation", device, client_ip octets]`.

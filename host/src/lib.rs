@@ -70,7 +70,11 @@ pub enum HostError {
 pub fn compiled_program_path() -> Result<Option<PathBuf>, HostError> {
     if let Some(path) = std::env::var_os(SO_ENV).filter(|value| !value.is_empty()) {
         let path = PathBuf::from(path);
-        return if path.is_file() { Ok(Some(path)) } else { Err(HostError::MissingSo(path)) };
+        return if path.is_file() {
+            Ok(Some(path))
+        } else {
+            Err(HostError::MissingSo(path))
+        };
     }
     let default = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/deploy/serviceability.so");
     Ok(default.is_file().then_some(default))
@@ -82,7 +86,10 @@ pub fn add_serviceability(svm: &mut LiteSVM) -> Result<ProgramRuntime, HostError
     match compiled_program_path()? {
         Some(path) => {
             svm.add_program_from_file(PROGRAM_ID, &path)
-                .map_err(|source| HostError::LoadSo { path: path.clone(), source })?;
+                .map_err(|source| HostError::LoadSo {
+                    path: path.clone(),
+                    source,
+                })?;
             Ok(ProgramRuntime::Sbf(path))
         }
         None => {

@@ -57,15 +57,23 @@ pub(crate) struct CurrentInvokeContext {
 impl CurrentInvokeContext {
     /// Serves `invoke_context` until `exit` (or drop).
     pub(crate) fn enter(invoke_context: &mut InvokeContext) -> Self {
-        let invoke_context = invoke_context as *mut InvokeContext as *mut InvokeContext<'static, 'static>;
-        FRAMES.with(|frames| frames.borrow_mut().push(Frame { invoke_context, failed_cpi: None }));
+        let invoke_context =
+            invoke_context as *mut InvokeContext as *mut InvokeContext<'static, 'static>;
+        FRAMES.with(|frames| {
+            frames.borrow_mut().push(Frame {
+                invoke_context,
+                failed_cpi: None,
+            })
+        });
         CurrentInvokeContext { exited: false }
     }
 
     /// Stops serving the context; returns the error of a CPI that failed meanwhile.
     pub(crate) fn exit(mut self) -> Option<InstructionError> {
         self.exited = true;
-        FRAMES.with(|frames| frames.borrow_mut().pop()).and_then(|frame| frame.failed_cpi)
+        FRAMES
+            .with(|frames| frames.borrow_mut().pop())
+            .and_then(|frame| frame.failed_cpi)
     }
 }
 
@@ -80,7 +88,8 @@ impl Drop for CurrentInvokeContext {
 /// Runs `f` on the invoke context this thread is serving, if any.
 fn with_current<R>(f: impl FnOnce(&mut InvokeContext) -> R) -> Option<R> {
     // Copy the pointer out first: `f` may run a CPI that re-enters (pushes a frame).
-    let invoke_context = FRAMES.with(|frames| frames.borrow().last().map(|frame| frame.invoke_context))?;
+    let invoke_context =
+        FRAMES.with(|frames| frames.borrow().last().map(|frame| frame.invoke_context))?;
     // SAFETY: the pointer was pushed by `enter` from a live `&mut InvokeContext` whose
     // invocation is still running on this thread (it is popped before that call returns),
     // and the bridge does not touch the context while the program runs.
@@ -119,8 +128,9 @@ impl SyscallStubs for HostStubs {
         account_infos: &[AccountInfo],
         signers_seeds: &[&[&[u8]]],
     ) -> Result<(), ProgramError> {
-        let result = with_current(|ic| invoke_signed(ic, instruction, account_infos, signers_seeds))
-            .expect("a CPI was made outside the native host");
+        let result =
+            with_current(|ic| invoke_signed(ic, instruction, account_infos, signers_seeds))
+                .expect("a CPI was made outside the native host");
         result.map_err(|error| {
             // The bridge fails the instruction with this error, as the runtime would have
             // aborted it; what the program sees here only has to be an error.
@@ -133,14 +143,27 @@ impl SyscallStubs for HostStubs {
         })
     }
 
-    fn sol_get_sysvar(&self, sysvar_id_addr: *const u8, var_addr: *mut u8, offset: u64, length: u64) -> u64 {
+    fn sol_get_sysvar(
+        &self,
+        sysvar_id_addr: *const u8,
+        var_addr: *mut u8,
+        offset: u64,
+        length: u64,
+    ) -> u64 {
         // SAFETY: the caller passes a pointer to a 32-byte sysvar id.
         let sysvar_id = Pubkey::new_from_array(unsafe { *(sysvar_id_addr as *const [u8; 32]) });
         with_current(|ic| {
-            let Some(bytes) = ic.environment_config.sysvar_cache().sysvar_id_to_buffer(&sysvar_id) else {
+            let Some(bytes) = ic
+                .environment_config
+                .sysvar_cache()
+                .sysvar_id_to_buffer(&sysvar_id)
+            else {
                 return SYSVAR_NOT_FOUND;
             };
-            let Some(range) = offset.checked_add(length).and_then(|end| bytes.get(offset as usize..end as usize)) else {
+            let Some(range) = offset
+                .checked_add(length)
+                .and_then(|end| bytes.get(offset as usize..end as usize))
+            else {
                 return OFFSET_LENGTH_EXCEEDS_SYSVAR;
             };
             // SAFETY: the caller passes a buffer of `length` bytes.
@@ -151,14 +174,16 @@ impl SyscallStubs for HostStubs {
     }
 
     fn sol_get_clock_sysvar(&self, var_addr: *mut u8) -> u64 {
-        with_current(|ic| match ic.environment_config.sysvar_cache().get_clock() {
-            Ok(clock) => {
-                // SAFETY: `Clock::get` passes a pointer to a `Clock` (the same solana-clock).
-                unsafe { std::ptr::write(var_addr as *mut Clock, Clock::clone(&clock)) };
-                SUCCESS
-            }
-            Err(_) => UNSUPPORTED_SYSVAR,
-        })
+        with_current(
+            |ic| match ic.environment_config.sysvar_cache().get_clock() {
+                Ok(clock) => {
+                    // SAFETY: `Clock::get` passes a pointer to a `Clock` (the same solana-clock).
+                    unsafe { std::ptr::write(var_addr as *mut Clock, Clock::clone(&clock)) };
+                    SUCCESS
+                }
+                Err(_) => UNSUPPORTED_SYSVAR,
+            },
+        )
         .unwrap_or(UNSUPPORTED_SYSVAR)
     }
 
@@ -167,7 +192,9 @@ impl SyscallStubs for HostStubs {
             // The program's Rent (solana-rent 3.x) differs from the runtime's (4.x): rebuild
             // it from the sysvar's serialized bytes, which both versions lay out alike.
             let sysvar_cache = ic.environment_config.sysvar_cache();
-            let Some(bytes) = sysvar_cache.sysvar_id_to_buffer(&anchor_lang::solana_program::rent::ID) else {
+            let Some(bytes) =
+                sysvar_cache.sysvar_id_to_buffer(&anchor_lang::solana_program::rent::ID)
+            else {
                 return UNSUPPORTED_SYSVAR;
             };
             let Some(rent) = rent_from_sysvar_bytes(bytes) else {
@@ -238,11 +265,14 @@ fn invoke_signed(
     for (info, _) in &accounts {
         let transaction_context = &invoke_context.transaction_context;
         let caller = transaction_context.get_current_instruction_context()?;
-        let mut account = caller.try_borrow_instruction_account(index_in_caller(invoke_context, info.key)?)?;
+        let mut account =
+            caller.try_borrow_instruction_account(index_in_caller(invoke_context, info.key)?)?;
         if account.get_lamports() != info.lamports() {
             account.set_lamports(info.lamports())?;
         }
-        let data = info.try_borrow_data().map_err(|_| InstructionError::AccountBorrowFailed)?;
+        let data = info
+            .try_borrow_data()
+            .map_err(|_| InstructionError::AccountBorrowFailed)?;
         if account.get_data() != &data[..] {
             account.set_data_from_slice(&data)?;
         }
@@ -257,15 +287,21 @@ fn invoke_signed(
         if !is_writable {
             continue;
         }
-        let caller = invoke_context.transaction_context.get_current_instruction_context()?;
-        let account = caller.try_borrow_instruction_account(index_in_caller(invoke_context, info.key)?)?;
-        **info.try_borrow_mut_lamports().map_err(|_| InstructionError::AccountBorrowFailed)? = account.get_lamports();
+        let caller = invoke_context
+            .transaction_context
+            .get_current_instruction_context()?;
+        let account =
+            caller.try_borrow_instruction_account(index_in_caller(invoke_context, info.key)?)?;
+        **info
+            .try_borrow_mut_lamports()
+            .map_err(|_| InstructionError::AccountBorrowFailed)? = account.get_lamports();
         if info.owner != account.get_owner() {
             info.assign(account.get_owner());
         }
         let data = account.get_data();
         if info.data_len() != data.len() {
-            info.resize(data.len()).map_err(|_| InstructionError::InvalidRealloc)?;
+            info.resize(data.len())
+                .map_err(|_| InstructionError::InvalidRealloc)?;
         }
         info.try_borrow_mut_data()
             .map_err(|_| InstructionError::AccountBorrowFailed)?
@@ -281,7 +317,10 @@ fn callee_accounts<'a, 'info>(
 ) -> Result<Vec<(&'a AccountInfo<'info>, bool)>, InstructionError> {
     let mut accounts: Vec<(&AccountInfo, bool)> = Vec::with_capacity(instruction.accounts.len());
     for meta in &instruction.accounts {
-        if let Some(seen) = accounts.iter_mut().find(|(info, _)| *info.key == meta.pubkey) {
+        if let Some(seen) = accounts
+            .iter_mut()
+            .find(|(info, _)| *info.key == meta.pubkey)
+        {
             seen.1 |= meta.is_writable;
             continue;
         }

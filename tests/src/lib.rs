@@ -11,7 +11,11 @@ use litesvm::types::{FailedTransactionMetadata, TransactionMetadata};
 use litesvm::LiteSVM;
 use serviceability_client::accounts::{Device, Reservation, User};
 use serviceability_client::errors::program_error;
-use serviceability_client::types::{AuthorityUpdate, BgpStatus, CreateDeviceArgs, DeviceStatus, TunnelNet, UpdateDeviceArgs};
+use serviceability_client::legacy::decode_user;
+use serviceability_client::serviceability::constants::USER_BGP_BLOCK_LEN;
+use serviceability_client::types::{
+    AuthorityUpdate, BgpStatus, CreateDeviceArgs, DeviceStatus, TunnelNet, UpdateDeviceArgs,
+};
 use serviceability_client::{instructions as ix, pda};
 use serviceability_host::{add_serviceability, ProgramRuntime};
 pub use solana_keypair::Keypair;
@@ -67,7 +71,11 @@ impl Ledger {
         svm.set_sysvar(&clock);
         let admin = Keypair::new();
         svm.airdrop(&admin.pubkey(), FUNDING).expect("airdrop");
-        let mut ledger = Ledger { svm, admin, runtime };
+        let mut ledger = Ledger {
+            svm,
+            admin,
+            runtime,
+        };
         let admin_key = ledger.admin.pubkey();
         ledger.send_ok(&[ix::initialize(admin_key)], &[]);
         ledger
@@ -76,7 +84,9 @@ impl Ledger {
     /// A new key holding [`FUNDING`] lamports.
     pub fn funded_keypair(&mut self) -> Keypair {
         let keypair = Keypair::new();
-        self.svm.airdrop(&keypair.pubkey(), FUNDING).expect("airdrop");
+        self.svm
+            .airdrop(&keypair.pubkey(), FUNDING)
+            .expect("airdrop");
         keypair
     }
 
@@ -87,9 +97,19 @@ impl Ledger {
     }
 
     /// Sends `instructions` with `payer` paying the fee, signed by it and `signers`.
-    pub fn send_paid_by(&mut self, payer: &Keypair, instructions: &[Instruction], signers: &[&Keypair]) -> TxResult {
+    pub fn send_paid_by(
+        &mut self,
+        payer: &Keypair,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> TxResult {
         let mut all_signers = vec![payer];
-        all_signers.extend(signers.iter().copied().filter(|s| s.pubkey() != payer.pubkey()));
+        all_signers.extend(
+            signers
+                .iter()
+                .copied()
+                .filter(|s| s.pubkey() != payer.pubkey()),
+        );
         let transaction = Transaction::new_signed_with_payer(
             instructions,
             Some(&payer.pubkey()),
@@ -103,10 +123,18 @@ impl Ledger {
     }
 
     /// [`Self::send`], panicking with the logs if it fails.
-    pub fn send_ok(&mut self, instructions: &[Instruction], signers: &[&Keypair]) -> TransactionMetadata {
+    pub fn send_ok(
+        &mut self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> TransactionMetadata {
         match self.send(instructions, signers) {
             Ok(meta) => meta,
-            Err(failed) => panic!("transaction failed: {:?}\n{}", failed.err, failed.meta.logs.join("\n")),
+            Err(failed) => panic!(
+                "transaction failed: {:?}\n{}",
+                failed.err,
+                failed.meta.logs.join("\n")
+            ),
         }
     }
 
@@ -118,7 +146,9 @@ impl Ledger {
 
     /// Whether an account with lamports exists at `address`.
     pub fn exists(&self, address: &Pubkey) -> bool {
-        self.svm.get_account(address).is_some_and(|account| account.lamports > 0)
+        self.svm
+            .get_account(address)
+            .is_some_and(|account| account.lamports > 0)
     }
 
     /// Lamports at `address` (0 if none).
@@ -131,9 +161,10 @@ impl Ledger {
         self.account(address).expect("device exists")
     }
 
-    /// The User of `(device, client_ip)`, if any.
+    /// The User of `(device, client_ip)` in either layout, if any.
     pub fn user(&self, device: &Pubkey, client_ip: Ipv4Addr) -> Option<User> {
-        self.account(&pda::user(device, client_ip))
+        let account = self.svm.get_account(&pda::user(device, client_ip))?;
+        decode_user(&account.data).ok()
     }
 
     /// The Reservation of `(device, client_ip)`, if any.
@@ -157,7 +188,9 @@ impl Ledger {
     /// A new funded key made the reservation authority by the admin.
     pub fn reservation_authority(&mut self) -> Keypair {
         let authority = self.funded_keypair();
-        let update = AuthorityUpdate::Reservation { new_authority: Some(authority.pubkey()) };
+        let update = AuthorityUpdate::Reservation {
+            new_authority: Some(authority.pubkey()),
+        };
         let admin = self.admin.pubkey();
         self.send_ok(&[ix::set_authority(admin, update)], &[]);
         authority
@@ -183,17 +216,42 @@ impl Ledger {
             metrics_publisher: metrics_publisher.pubkey(),
         };
         let address = pda::device(code);
-        let activate = UpdateDeviceArgs { status: Some(DeviceStatus::Activated), ..update_nothing() };
+        let activate = UpdateDeviceArgs {
+            status: Some(DeviceStatus::Activated),
+            ..update_nothing()
+        };
         self.send_ok(
-            &[ix::create_device(foundation.pubkey(), args), ix::update_device(foundation.pubkey(), address, activate)],
+            &[
+                ix::create_device(foundation.pubkey(), args),
+                ix::update_device(foundation.pubkey(), address, activate),
+            ],
             &[&foundation],
         );
-        DeviceFixture { address, code: code.to_string(), foundation, metrics_publisher }
+        DeviceFixture {
+            address,
+            code: code.to_string(),
+            foundation,
+            metrics_publisher,
+        }
     }
 
     /// Reserves a seat for `client_ip` on `device`, signed by `authority`, which pays the rent.
-    pub fn reserve(&mut self, authority: &Keypair, device: &Pubkey, client_ip: Ipv4Addr, ttl_secs: Option<u32>) -> TxResult {
-        self.send(&[ix::reserve_connection(authority.pubkey(), *device, client_ip, ttl_secs)], &[authority])
+    pub fn reserve(
+        &mut self,
+        authority: &Keypair,
+        device: &Pubkey,
+        client_ip: Ipv4Addr,
+        ttl_secs: Option<u32>,
+    ) -> TxResult {
+        self.send(
+            &[ix::reserve_connection(
+                authority.pubkey(),
+                *device,
+                client_ip,
+                ttl_secs,
+            )],
+            &[authority],
+        )
     }
 
     /// Creates a user for `client_ip` on `device` with the admin (the initial activator),
@@ -202,21 +260,51 @@ impl Ledger {
         let reservation_payer = self.reservation(device, client_ip).map(|r| r.payer);
         let admin = self.admin.pubkey();
         self.send(
-            &[ix::create_user(admin, *device, client_ip, tunnel_net_for(client_ip), admin, reservation_payer)],
+            &[ix::create_user(
+                admin,
+                *device,
+                client_ip,
+                tunnel_net_for(client_ip),
+                admin,
+                reservation_payer,
+            )],
             &[],
         )
     }
 }
 
+impl Ledger {
+    /// Rewrites the User of `(device, client_ip)` into the legacy layout: the account as it
+    /// was before the BGP block existed (17 bytes shorter, rent-exempt for that size).
+    pub fn make_legacy_user(&mut self, device: &Pubkey, client_ip: Ipv4Addr) {
+        let address = pda::user(device, client_ip);
+        let mut account = self.svm.get_account(&address).expect("user exists");
+        let legacy_len = account.data.len() - usize::from(USER_BGP_BLOCK_LEN);
+        account.data.truncate(legacy_len);
+        account.lamports = self.svm.minimum_balance_for_rent_exemption(legacy_len);
+        self.svm
+            .set_account(address, account)
+            .expect("legacy user written");
+    }
+}
+
 /// `UpdateDeviceArgs` with every field `None`.
 pub fn update_nothing() -> UpdateDeviceArgs {
-    UpdateDeviceArgs { public_ip: None, status: None, max_users: None, metrics_publisher: None }
+    UpdateDeviceArgs {
+        public_ip: None,
+        status: None,
+        max_users: None,
+        metrics_publisher: None,
+    }
 }
 
 /// A distinct /31 tunnel for each client IP (169.254.x.y, even).
 pub fn tunnel_net_for(client_ip: Ipv4Addr) -> TunnelNet {
     let [_, _, c, d] = client_ip.octets();
-    TunnelNet { network: [169, 254, c, d & !1], prefix_len: 31 }
+    TunnelNet {
+        network: [169, 254, c, d & !1],
+        prefix_len: 31,
+    }
 }
 
 /// `10.0.x.y` for test client number `n`.
@@ -232,17 +320,28 @@ pub fn assert_custom_error(result: &TxResult, index: u8, code: u32) {
         program_error(code).map_or_else(|| format!("{code}"), |e| format!("{} ({code})", e.name))
     };
     match result {
-        Ok(_) => panic!("expected error {}, but the transaction succeeded", describe(code)),
+        Ok(_) => panic!(
+            "expected error {}, but the transaction succeeded",
+            describe(code)
+        ),
         Err(failed) => match &failed.err {
-            TransactionError::InstructionError(at, InstructionError::Custom(actual)) if *at == index => assert_eq!(
-                *actual,
-                code,
-                "expected {}, got {}\n{}",
+            TransactionError::InstructionError(at, InstructionError::Custom(actual))
+                if *at == index =>
+            {
+                assert_eq!(
+                    *actual,
+                    code,
+                    "expected {}, got {}\n{}",
+                    describe(code),
+                    describe(*actual),
+                    failed.meta.logs.join("\n")
+                )
+            }
+            other => panic!(
+                "expected {} at instruction {index}, got {other:?}\n{}",
                 describe(code),
-                describe(*actual),
                 failed.meta.logs.join("\n")
             ),
-            other => panic!("expected {} at instruction {index}, got {other:?}\n{}", describe(code), failed.meta.logs.join("\n")),
         },
     }
 }

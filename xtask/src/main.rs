@@ -24,7 +24,12 @@ fn main() -> ExitCode {
 
 fn run() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["idl"] => write_idl(),
         ["idl", "--check"] => check_idl(),
         _ => bail!(USAGE),
@@ -63,8 +68,8 @@ fn write_idl() -> Result<()> {
 
 fn check_idl() -> Result<()> {
     let path = committed_idl_path();
-    let committed = std::fs::read_to_string(&path)
-        .with_context(|| format!("reading {}", path.display()))?;
+    let committed =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     if committed != fresh_idl()? {
         bail!(
             "{} is stale: run `cargo xtask idl` and commit the result",

@@ -27,6 +27,15 @@ pub const MAX_FOUNDATION_KEYS: u8 = 16;
 #[constant]
 pub const MAX_DEVICE_CODE_LEN: u8 = 32;
 
+/// Bytes of a User account in the current layout, discriminator included.
+#[constant]
+pub const USER_ACCOUNT_LEN: u16 = 140;
+
+/// Bytes of a User account in the legacy layout (written before the BGP block existed).
+/// Clients decode it as the current layout with the BGP block zeroed (`Unknown`, 0, 0).
+#[constant]
+pub const USER_LEGACY_ACCOUNT_LEN: u16 = 123;
+
 /// Size in bytes of the BGP block appended to User accounts (`bgp_status`,
 /// `last_bgp_up_at`, `last_bgp_reported_at`); legacy User accounts are this much shorter.
 #[constant]

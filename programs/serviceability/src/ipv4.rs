@@ -28,7 +28,14 @@ mod tests {
     fn public_ip_rules() {
         assert!(is_valid_public_ip([203, 0, 114, 7]));
         assert!(is_valid_public_ip([10, 1, 2, 3]));
-        for bad in [[0, 0, 0, 0], [127, 0, 0, 1], [224, 0, 0, 1], [255; 4], [169, 254, 1, 1], [192, 0, 2, 1]] {
+        for bad in [
+            [0, 0, 0, 0],
+            [127, 0, 0, 1],
+            [224, 0, 0, 1],
+            [255; 4],
+            [169, 254, 1, 1],
+            [192, 0, 2, 1],
+        ] {
             assert!(!is_valid_public_ip(bad), "{bad:?} accepted");
         }
     }

@@ -47,7 +47,10 @@ pub mod serviceability {
     }
 
     /// Admin: pauses or resumes `reserve_connection`.
-    pub fn set_reservations_paused(ctx: Context<SetReservationsPaused>, paused: bool) -> Result<()> {
+    pub fn set_reservations_paused(
+        ctx: Context<SetReservationsPaused>,
+        paused: bool,
+    ) -> Result<()> {
         SetReservationsPaused::handler(ctx, paused)
     }
 

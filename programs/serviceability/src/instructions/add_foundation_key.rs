@@ -23,7 +23,10 @@ pub struct AddFoundationKey<'info> {
 impl AddFoundationKey<'_> {
     fn validate(&self, key: &Pubkey) -> Result<()> {
         let allowlist = &self.global_state.foundation_allowlist;
-        require!(*key != Pubkey::default(), ServiceabilityError::InvalidAuthority);
+        require!(
+            *key != Pubkey::default(),
+            ServiceabilityError::InvalidAuthority
+        );
         require!(
             !allowlist.contains(key),
             ServiceabilityError::FoundationKeyAlreadyPresent

@@ -41,7 +41,11 @@ impl CloseReservation<'_> {
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let device = &mut ctx.accounts.device;
         device.release_reserved_seat()?;
-        emit_reservation_closed(device, &ctx.accounts.reservation, ReservationCloseReason::Closed);
+        emit_reservation_closed(
+            device,
+            &ctx.accounts.reservation,
+            ReservationCloseReason::Closed,
+        );
         Ok(())
     }
 }

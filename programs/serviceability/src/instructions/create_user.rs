@@ -69,8 +69,14 @@ impl<'info> CreateUser<'info> {
         tunnel_net: TunnelNet,
         owner: Pubkey,
     ) -> Result<()> {
-        let CreateUser { authority, device, user, reservation, reservation_payer, .. } =
-            ctx.accounts;
+        let CreateUser {
+            authority,
+            device,
+            user,
+            reservation,
+            reservation_payer,
+            ..
+        } = ctx.accounts;
 
         let consumed_reservation = reservation.owner == &crate::ID;
         if consumed_reservation {
@@ -78,7 +84,11 @@ impl<'info> CreateUser<'info> {
             let payer = reservation_payer
                 .as_ref()
                 .ok_or(ServiceabilityError::ReservationPayerMissing)?;
-            require_keys_eq!(payer.key(), reservation.payer, ServiceabilityError::PayerMismatch);
+            require_keys_eq!(
+                payer.key(),
+                reservation.payer,
+                ServiceabilityError::PayerMismatch
+            );
             device.convert_reserved_seat_to_user()?;
             emit_reservation_closed(device, &reservation, ReservationCloseReason::Consumed);
             reservation.close(payer.to_account_info())?;

@@ -32,7 +32,10 @@ pub struct PruneExpiredReservation<'info> {
 impl PruneExpiredReservation<'_> {
     fn validate(&self) -> Result<()> {
         let expires_at = self.reservation.expires_at;
-        require!(expires_at != 0, ServiceabilityError::ReservationNeverExpires);
+        require!(
+            expires_at != 0,
+            ServiceabilityError::ReservationNeverExpires
+        );
         require!(
             self.reservation.is_expired_at(Clock::get()?.unix_timestamp),
             ServiceabilityError::ReservationNotExpired
@@ -45,7 +48,11 @@ impl PruneExpiredReservation<'_> {
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let device = &mut ctx.accounts.device;
         device.release_reserved_seat()?;
-        emit_reservation_closed(device, &ctx.accounts.reservation, ReservationCloseReason::Expired);
+        emit_reservation_closed(
+            device,
+            &ctx.accounts.reservation,
+            ReservationCloseReason::Expired,
+        );
         Ok(())
     }
 }

@@ -57,7 +57,10 @@ impl ReserveConnection<'_> {
             is_valid_client_ip(client_ip),
             ServiceabilityError::InvalidClientIp
         );
-        require!(ttl_secs != Some(0), ServiceabilityError::InvalidReservationTtl);
+        require!(
+            ttl_secs != Some(0),
+            ServiceabilityError::InvalidReservationTtl
+        );
         Ok(())
     }
 

@@ -39,9 +39,17 @@ pub struct UpdateDevice<'info> {
 
 impl UpdateDevice<'_> {
     fn validate(&self, args: &UpdateDeviceArgs) -> Result<()> {
-        let UpdateDeviceArgs { public_ip, status, max_users, metrics_publisher } = args;
+        let UpdateDeviceArgs {
+            public_ip,
+            status,
+            max_users,
+            metrics_publisher,
+        } = args;
         require!(
-            public_ip.is_some() || status.is_some() || max_users.is_some() || metrics_publisher.is_some(),
+            public_ip.is_some()
+                || status.is_some()
+                || max_users.is_some()
+                || metrics_publisher.is_some(),
             ServiceabilityError::NothingToUpdate
         );
         require!(

@@ -173,9 +173,15 @@ mod tests {
         let under = ServiceabilityError::SeatCounterUnderflow as u32 + 6000;
         assert_eq!(code_of(device(5, 0, 0).release_reserved_seat()), under);
         assert_eq!(code_of(device(5, 0, 0).remove_user()), under);
-        assert_eq!(code_of(device(5, 1, 0).convert_reserved_seat_to_user()), under);
+        assert_eq!(
+            code_of(device(5, 1, 0).convert_reserved_seat_to_user()),
+            under
+        );
         let over = ServiceabilityError::SeatCounterOverflow as u32 + 6000;
-        assert_eq!(code_of(device(5, u16::MAX, 1).convert_reserved_seat_to_user()), over);
+        assert_eq!(
+            code_of(device(5, u16::MAX, 1).convert_reserved_seat_to_user()),
+            over
+        );
     }
 
     #[test]

@@ -92,13 +92,22 @@ pub struct User {
     /// Canonical bump of this PDA.
     pub bump: u8,
     /// Last reported BGP session state.
-    #[cfg_attr(not(feature = "idl-build"), borsh(deserialize_with = "legacy_layout::read_or_default"))]
+    #[cfg_attr(
+        not(feature = "idl-build"),
+        borsh(deserialize_with = "legacy_layout::read_or_default")
+    )]
     pub bgp_status: BgpStatus,
     /// Unix time of the last report with status Up; 0 = never.
-    #[cfg_attr(not(feature = "idl-build"), borsh(deserialize_with = "legacy_layout::read_or_default"))]
+    #[cfg_attr(
+        not(feature = "idl-build"),
+        borsh(deserialize_with = "legacy_layout::read_or_default")
+    )]
     pub last_bgp_up_at: i64,
     /// Unix time of the last report of any status; 0 = never.
-    #[cfg_attr(not(feature = "idl-build"), borsh(deserialize_with = "legacy_layout::read_or_default"))]
+    #[cfg_attr(
+        not(feature = "idl-build"),
+        borsh(deserialize_with = "legacy_layout::read_or_default")
+    )]
     pub last_bgp_reported_at: i64,
 }
 
@@ -129,6 +138,10 @@ impl User {
         previous
     }
 }
+
+// The published lengths (IDL constants) are the layout's.
+const _: () = assert!(User::SPACE == crate::constants::USER_ACCOUNT_LEN as usize);
+const _: () = assert!(User::LEGACY_SPACE == crate::constants::USER_LEGACY_ACCOUNT_LEN as usize);
 
 /// Reading of fields appended after launch, for accounts that end before them.
 #[cfg_attr(feature = "idl-build", allow(dead_code))]
@@ -162,7 +175,10 @@ mod tests {
             owner: Pubkey::new_unique(),
             device: Pubkey::new_unique(),
             client_ip: [100, 64, 0, 9],
-            tunnel_net: TunnelNet { network: [169, 254, 0, 2], prefix_len: 31 },
+            tunnel_net: TunnelNet {
+                network: [169, 254, 0, 2],
+                prefix_len: 31,
+            },
             status: UserStatus::Activated,
             created_at: 1_700_000_000,
             payer: Pubkey::new_unique(),
@@ -197,7 +213,10 @@ mod tests {
         data.truncate(User::LEGACY_SPACE);
         let decoded = User::try_deserialize(&mut data.as_slice()).unwrap();
         assert_eq!(decoded.bgp_status, BgpStatus::Unknown);
-        assert_eq!((decoded.last_bgp_up_at, decoded.last_bgp_reported_at), (0, 0));
+        assert_eq!(
+            (decoded.last_bgp_up_at, decoded.last_bgp_reported_at),
+            (0, 0)
+        );
         assert_eq!(decoded.client_ip, [100, 64, 0, 9]);
     }
 
@@ -217,21 +236,48 @@ mod tests {
     fn bgp_up_at_advances_only_on_up() {
         let mut u = user();
         assert_eq!(u.record_bgp_status(BgpStatus::Down, 50), BgpStatus::Up);
-        assert_eq!((u.last_bgp_up_at, u.last_bgp_reported_at), (1_700_000_100, 50));
+        assert_eq!(
+            (u.last_bgp_up_at, u.last_bgp_reported_at),
+            (1_700_000_100, 50)
+        );
         u.record_bgp_status(BgpStatus::Up, 60);
         assert_eq!((u.last_bgp_up_at, u.last_bgp_reported_at), (60, 60));
     }
 
     #[test]
     fn tunnel_net_peer_addresses() {
-        let slash31 = TunnelNet { network: [169, 254, 0, 2], prefix_len: 31 };
+        let slash31 = TunnelNet {
+            network: [169, 254, 0, 2],
+            prefix_len: 31,
+        };
         assert!(slash31.is_valid());
-        assert_eq!((slash31.device_ip(), slash31.user_peer_ip()), ([169, 254, 0, 2], [169, 254, 0, 3]));
-        let slash30 = TunnelNet { network: [10, 0, 0, 4], prefix_len: 30 };
+        assert_eq!(
+            (slash31.device_ip(), slash31.user_peer_ip()),
+            ([169, 254, 0, 2], [169, 254, 0, 3])
+        );
+        let slash30 = TunnelNet {
+            network: [10, 0, 0, 4],
+            prefix_len: 30,
+        };
         assert!(slash30.is_valid());
-        assert_eq!((slash30.device_ip(), slash30.user_peer_ip()), ([10, 0, 0, 5], [10, 0, 0, 6]));
-        assert!(!TunnelNet { network: [10, 0, 0, 5], prefix_len: 30 }.is_valid());
-        assert!(!TunnelNet { network: [10, 0, 0, 3], prefix_len: 31 }.is_valid());
-        assert!(!TunnelNet { network: [10, 0, 0, 0], prefix_len: 29 }.is_valid());
+        assert_eq!(
+            (slash30.device_ip(), slash30.user_peer_ip()),
+            ([10, 0, 0, 5], [10, 0, 0, 6])
+        );
+        assert!(!TunnelNet {
+            network: [10, 0, 0, 5],
+            prefix_len: 30
+        }
+        .is_valid());
+        assert!(!TunnelNet {
+            network: [10, 0, 0, 3],
+            prefix_len: 31
+        }
+        .is_valid());
+        assert!(!TunnelNet {
+            network: [10, 0, 0, 0],
+            prefix_len: 29
+        }
+        .is_valid());
     }
 }

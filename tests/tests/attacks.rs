@@ -1,0 +1,283 @@
+//! Attacks (scenario 10): accounts of another type, accounts owned by another program, forged
+//! PDAs and cross-device counter tampering are all rejected with their own error codes.
+
+use anchor_lang::error::ErrorCode as AnchorError;
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::AccountSerialize;
+use serviceability_client::accounts::{Device, GlobalState};
+use serviceability_client::instructions as ix;
+use serviceability_client::pda;
+use serviceability_client::types::BgpStatus;
+use serviceability_client::PROGRAM_ID;
+use serviceability_tests::*;
+
+/// `instruction` with the account `original` replaced by `replacement`.
+fn swap_account(
+    mut instruction: Instruction,
+    original: Pubkey,
+    replacement: Pubkey,
+) -> Instruction {
+    let meta = instruction
+        .accounts
+        .iter_mut()
+        .find(|meta| meta.pubkey == original)
+        .expect("account in instruction");
+    meta.pubkey = replacement;
+    instruction
+}
+
+/// Writes `data` at a fresh address owned by `owner` (rent-exempt), returning the address.
+fn plant(ledger: &mut Ledger, owner: Pubkey, data: Vec<u8>) -> Pubkey {
+    let address = Pubkey::new_unique();
+    let mut account = ledger
+        .svm
+        .get_account(&pda::global_state())
+        .expect("a template account");
+    account.lamports = ledger.svm.minimum_balance_for_rent_exemption(data.len());
+    account.data = data;
+    account.owner = owner;
+    ledger.svm.set_account(address, account).expect("planted");
+    address
+}
+
+fn serialize(account: &impl AccountSerialize) -> Vec<u8> {
+    let mut data = Vec::new();
+    account.try_serialize(&mut data).expect("serializes");
+    data
+}
+
+#[test]
+fn a_reservation_passed_as_a_user_is_rejected() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 4);
+    let authority = ledger.reservation_authority();
+    let ip = client_ip(1);
+    ledger.create_user(&device.address, ip).expect("user");
+    ledger
+        .reserve(&authority, &device.address, client_ip(2), None)
+        .expect("reservation");
+    let publisher = device.metrics_publisher.insecure_clone();
+
+    let report = ix::set_user_bgp_status(publisher.pubkey(), device.address, ip, BgpStatus::Up);
+    let report = swap_account(
+        report,
+        pda::user(&device.address, ip),
+        pda::reservation(&device.address, client_ip(2)),
+    );
+    assert_anchor_error(
+        &ledger.send(&[report], &[&publisher]),
+        AnchorError::AccountDiscriminatorMismatch,
+    );
+}
+
+#[test]
+fn a_user_passed_as_a_device_is_rejected() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 4);
+    let authority = ledger.reservation_authority();
+    ledger
+        .create_user(&device.address, client_ip(1))
+        .expect("user");
+
+    let reserve = ix::reserve_connection(authority.pubkey(), device.address, client_ip(2), None);
+    let reserve = swap_account(
+        reserve,
+        device.address,
+        pda::user(&device.address, client_ip(1)),
+    );
+    assert_anchor_error(
+        &ledger.send(&[reserve], &[&authority]),
+        AnchorError::AccountDiscriminatorMismatch,
+    );
+}
+
+#[test]
+fn a_device_owned_by_another_program_is_rejected() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 1);
+    let authority = ledger.reservation_authority();
+    ledger
+        .reserve(&authority, &device.address, client_ip(1), None)
+        .expect("the only seat");
+    // A byte-for-byte Device with room to spare, owned by a program the attacker controls.
+    let mut roomy: Device = ledger.device(&device.address);
+    roomy.max_users = u16::MAX;
+    roomy.reserved_seats = 0;
+    let fake = plant(&mut ledger, Pubkey::new_unique(), serialize(&roomy));
+
+    let reserve = ix::reserve_connection(authority.pubkey(), device.address, client_ip(2), None);
+    let reserve = swap_account(reserve, device.address, fake);
+    assert_anchor_error(
+        &ledger.send(&[reserve], &[&authority]),
+        AnchorError::AccountOwnedByWrongProgram,
+    );
+    assert_eq!(ledger.device(&device.address).reserved_seats, 1);
+}
+
+#[test]
+fn a_global_state_owned_by_another_program_is_rejected() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 4);
+    let attacker = ledger.funded_keypair();
+    let mut forged: GlobalState = ledger.account(&pda::global_state()).unwrap();
+    forged.foundation_allowlist.push(attacker.pubkey());
+    let fake = plant(&mut ledger, Pubkey::new_unique(), serialize(&forged));
+
+    let reserve = ix::reserve_connection(attacker.pubkey(), device.address, client_ip(1), None);
+    let reserve = swap_account(reserve, pda::global_state(), fake);
+    assert_anchor_error(
+        &ledger.send(&[reserve], &[&attacker]),
+        AnchorError::AccountOwnedByWrongProgram,
+    );
+}
+
+#[test]
+fn a_forged_global_state_pda_is_rejected() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 4);
+    let attacker = ledger.funded_keypair();
+    let mut forged: GlobalState = ledger.account(&pda::global_state()).unwrap();
+    forged.foundation_allowlist.push(attacker.pubkey());
+    // Even a program-owned account (which an attacker cannot create) fails off its PDA.
+    let fake = plant(&mut ledger, PROGRAM_ID, serialize(&forged));
+
+    let reserve = ix::reserve_connection(attacker.pubkey(), device.address, client_ip(1), None);
+    let reserve = swap_account(reserve, pda::global_state(), fake);
+    assert_anchor_error(
+        &ledger.send(&[reserve], &[&attacker]),
+        AnchorError::ConstraintSeeds,
+    );
+}
+
+#[test]
+fn a_forged_device_pda_is_rejected() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 1);
+    let authority = ledger.reservation_authority();
+    ledger
+        .reserve(&authority, &device.address, client_ip(1), None)
+        .expect("the only seat");
+    let mut roomy: Device = ledger.device(&device.address);
+    roomy.max_users = u16::MAX;
+    let fake = plant(&mut ledger, PROGRAM_ID, serialize(&roomy));
+
+    let reserve = ix::reserve_connection(authority.pubkey(), device.address, client_ip(2), None);
+    let reserve = swap_account(reserve, device.address, fake);
+    assert_anchor_error(
+        &ledger.send(&[reserve], &[&authority]),
+        AnchorError::ConstraintSeeds,
+    );
+}
+
+#[test]
+fn a_forged_user_pda_cannot_hide_an_existing_user() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 4);
+    let authority = ledger.reservation_authority();
+    ledger
+        .create_user(&device.address, client_ip(1))
+        .expect("user");
+
+    let reserve = ix::reserve_connection(authority.pubkey(), device.address, client_ip(1), None);
+    let reserve = swap_account(
+        reserve,
+        pda::user(&device.address, client_ip(1)),
+        Pubkey::new_unique(),
+    );
+    assert_anchor_error(
+        &ledger.send(&[reserve], &[&authority]),
+        AnchorError::ConstraintSeeds,
+    );
+    assert_eq!(ledger.device(&device.address).reserved_seats, 0);
+}
+
+#[test]
+fn a_forged_reservation_pda_cannot_be_consumed() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 1);
+    let authority = ledger.reservation_authority();
+    ledger
+        .reserve(&authority, &device.address, client_ip(1), None)
+        .expect("the only seat");
+    let ip = client_ip(2);
+    // Point create_user for client 2 at client 1's real reservation: the seeds do not match.
+    let admin = ledger.admin.pubkey();
+    let create = ix::create_user(
+        admin,
+        device.address,
+        ip,
+        tunnel_net_for(ip),
+        admin,
+        Some(authority.pubkey()),
+    );
+    let create = swap_account(
+        create,
+        pda::reservation(&device.address, ip),
+        pda::reservation(&device.address, client_ip(1)),
+    );
+    assert_anchor_error(&ledger.send(&[create], &[]), AnchorError::ConstraintSeeds);
+    let state = ledger.device(&device.address);
+    assert_eq!((state.users_count, state.reserved_seats), (0, 1));
+}
+
+#[test]
+fn a_reservation_of_another_device_cannot_release_a_seat_here() {
+    let mut ledger = Ledger::new();
+    let full = ledger.activated_device("ams-1", 1);
+    let other = ledger.activated_device("fra-1", 4);
+    let authority = ledger.reservation_authority();
+    ledger
+        .reserve(&authority, &full.address, client_ip(1), None)
+        .expect("full");
+    ledger
+        .reserve(&authority, &other.address, client_ip(2), None)
+        .expect("other");
+
+    // Close `other`'s reservation while naming `full` as its device, to free a seat on `full`.
+    let close = ix::close_reservation(
+        authority.pubkey(),
+        full.address,
+        client_ip(2),
+        authority.pubkey(),
+    );
+    let close = swap_account(
+        close,
+        pda::reservation(&full.address, client_ip(2)),
+        pda::reservation(&other.address, client_ip(2)),
+    );
+    assert_program_error(
+        &ledger.send(&[close], &[&authority]),
+        ServiceabilityError::ReservationDeviceMismatch,
+    );
+
+    let admin = ledger.admin.pubkey();
+    let delete = ix::delete_user(admin, full.address, client_ip(3), admin);
+    ledger
+        .create_user(&other.address, client_ip(3))
+        .expect("user on other");
+    let delete = swap_account(
+        delete,
+        pda::user(&full.address, client_ip(3)),
+        pda::user(&other.address, client_ip(3)),
+    );
+    assert_program_error(
+        &ledger.send(&[delete], &[]),
+        ServiceabilityError::UserDeviceMismatch,
+    );
+
+    assert_eq!(ledger.device(&full.address).reserved_seats, 1);
+    assert_eq!(ledger.device(&other.address).reserved_seats, 1);
+    assert_eq!(ledger.device(&other.address).users_count, 1);
+}
+
+#[test]
+fn an_instruction_with_a_missing_signature_is_rejected() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 4);
+    let authority = ledger.reservation_authority();
+    let mut reserve =
+        ix::reserve_connection(authority.pubkey(), device.address, client_ip(1), None);
+    reserve.accounts[0].is_signer = false; // claim the authority without its signature
+    assert_anchor_error(&ledger.send(&[reserve], &[]), AnchorError::AccountNotSigner);
+}

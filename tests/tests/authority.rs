@@ -1,0 +1,275 @@
+//! Who may do what: the reservation authority with its foundation fallback (scenario 4),
+//! the activator authority, the admin and the foundation allowlist.
+
+use anchor_lang::prelude::Pubkey;
+use serviceability_client::accounts::GlobalState;
+use serviceability_client::instructions as ix;
+use serviceability_client::pda;
+use serviceability_client::serviceability::constants::MAX_FOUNDATION_KEYS;
+use serviceability_client::types::{AuthorityUpdate, CreateDeviceArgs};
+use serviceability_tests::*;
+
+fn global_state(ledger: &Ledger) -> GlobalState {
+    ledger.account(&pda::global_state()).expect("initialized")
+}
+
+#[test]
+fn initialize_makes_the_deployer_admin_and_activator() {
+    let ledger = Ledger::new();
+    let state = global_state(&ledger);
+    assert_eq!(state.admin, ledger.admin.pubkey());
+    assert_eq!(state.activator_authority, ledger.admin.pubkey());
+    assert!(state.reservation_authority.is_none());
+    assert!(state.foundation_allowlist.is_empty());
+    assert!(!state.reservations_paused);
+}
+
+#[test]
+fn initialize_cannot_run_twice() {
+    let mut ledger = Ledger::new();
+    let intruder = ledger.funded_keypair();
+    let result = ledger.send_paid_by(&intruder, &[ix::initialize(intruder.pubkey())], &[]);
+    assert_custom_error(&result, 0, 0); // system program: account already in use
+    assert_eq!(global_state(&ledger).admin, ledger.admin.pubkey());
+}
+
+#[test]
+fn an_unauthorized_signer_cannot_reserve_or_close() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 4);
+    let authority = ledger.reservation_authority();
+    let stranger = ledger.funded_keypair();
+
+    let reserve = ledger.reserve(&stranger, &device.address, client_ip(1), None);
+    assert_program_error(&reserve, ServiceabilityError::NotReservationAuthority);
+
+    ledger
+        .reserve(&authority, &device.address, client_ip(2), None)
+        .expect("reserved");
+    let close = ix::close_reservation(
+        stranger.pubkey(),
+        device.address,
+        client_ip(2),
+        authority.pubkey(),
+    );
+    assert_program_error(
+        &ledger.send(&[close], &[&stranger]),
+        ServiceabilityError::NotReservationAuthority,
+    );
+    assert_eq!(ledger.device(&device.address).reserved_seats, 1);
+}
+
+#[test]
+fn the_foundation_can_reserve_when_no_reservation_authority_is_set() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 4);
+    assert!(global_state(&ledger).reservation_authority.is_none());
+    let foundation = ledger.foundation_key();
+    ledger
+        .reserve(&foundation, &device.address, client_ip(1), None)
+        .expect("foundation fallback");
+    let close = ix::close_reservation(
+        foundation.pubkey(),
+        device.address,
+        client_ip(1),
+        foundation.pubkey(),
+    );
+    ledger
+        .send(&[close], &[&foundation])
+        .expect("foundation closes");
+}
+
+#[test]
+fn the_foundation_can_reserve_when_a_reservation_authority_is_set() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 4);
+    let authority = ledger.reservation_authority();
+    let foundation = ledger.foundation_key();
+    ledger
+        .reserve(&foundation, &device.address, client_ip(1), None)
+        .expect("foundation fallback");
+    ledger
+        .reserve(&authority, &device.address, client_ip(2), None)
+        .expect("authority");
+    assert_eq!(ledger.device(&device.address).reserved_seats, 2);
+}
+
+#[test]
+fn a_cleared_reservation_authority_loses_its_rights() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 4);
+    let authority = ledger.reservation_authority();
+    let admin = ledger.admin.pubkey();
+    let clear = AuthorityUpdate::Reservation {
+        new_authority: None,
+    };
+    ledger.send_ok(&[ix::set_authority(admin, clear)], &[]);
+    assert!(global_state(&ledger).reservation_authority.is_none());
+    let result = ledger.reserve(&authority, &device.address, client_ip(1), None);
+    assert_program_error(&result, ServiceabilityError::NotReservationAuthority);
+}
+
+#[test]
+fn a_removed_foundation_key_loses_its_rights() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 4);
+    let foundation = ledger.foundation_key();
+    let admin = ledger.admin.pubkey();
+    ledger.send_ok(
+        &[ix::remove_foundation_key(admin, foundation.pubkey())],
+        &[],
+    );
+    let result = ledger.reserve(&foundation, &device.address, client_ip(1), None);
+    assert_program_error(&result, ServiceabilityError::NotReservationAuthority);
+}
+
+#[test]
+fn only_the_activator_or_the_foundation_manage_users() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 4);
+    let stranger = ledger.funded_keypair();
+    let ip = client_ip(1);
+    let create = |signer: &Keypair| {
+        ix::create_user(
+            signer.pubkey(),
+            device.address,
+            ip,
+            tunnel_net_for(ip),
+            signer.pubkey(),
+            None,
+        )
+    };
+    assert_program_error(
+        &ledger.send(&[create(&stranger)], &[&stranger]),
+        ServiceabilityError::NotActivatorAuthority,
+    );
+
+    let activator = ledger.funded_keypair();
+    let admin = ledger.admin.pubkey();
+    let update = AuthorityUpdate::Activator {
+        new_authority: activator.pubkey(),
+    };
+    ledger.send_ok(&[ix::set_authority(admin, update)], &[]);
+    ledger
+        .send(&[create(&activator)], &[&activator])
+        .expect("activator creates");
+
+    let delete = ix::delete_user(stranger.pubkey(), device.address, ip, activator.pubkey());
+    assert_program_error(
+        &ledger.send(&[delete], &[&stranger]),
+        ServiceabilityError::NotActivatorAuthority,
+    );
+    let foundation = ledger.foundation_key();
+    let delete = ix::delete_user(foundation.pubkey(), device.address, ip, activator.pubkey());
+    ledger
+        .send(&[delete], &[&foundation])
+        .expect("foundation fallback deletes");
+}
+
+#[test]
+fn only_the_admin_changes_authorities_the_allowlist_and_the_pause_flag() {
+    let mut ledger = Ledger::new();
+    let impostor = ledger.funded_keypair();
+    let key = impostor.pubkey();
+    let attempts = [
+        ix::set_authority(
+            key,
+            AuthorityUpdate::Reservation {
+                new_authority: Some(key),
+            },
+        ),
+        ix::set_authority(key, AuthorityUpdate::Activator { new_authority: key }),
+        ix::add_foundation_key(key, key),
+        ix::remove_foundation_key(key, key),
+        ix::set_reservations_paused(key, true),
+    ];
+    for attempt in attempts {
+        let result = ledger.send_paid_by(&impostor, &[attempt], &[]);
+        assert_program_error(&result, ServiceabilityError::NotAdmin);
+    }
+    let state = global_state(&ledger);
+    assert!(state.foundation_allowlist.is_empty() && !state.reservations_paused);
+}
+
+#[test]
+fn authorities_cannot_be_the_default_key() {
+    let mut ledger = Ledger::new();
+    let admin = ledger.admin.pubkey();
+    for update in [
+        AuthorityUpdate::Activator {
+            new_authority: Pubkey::default(),
+        },
+        AuthorityUpdate::Reservation {
+            new_authority: Some(Pubkey::default()),
+        },
+    ] {
+        assert_program_error(
+            &ledger.send(&[ix::set_authority(admin, update)], &[]),
+            ServiceabilityError::InvalidAuthority,
+        );
+    }
+}
+
+#[test]
+fn the_allowlist_is_bounded_and_has_no_duplicates() {
+    let mut ledger = Ledger::new();
+    let admin = ledger.admin.pubkey();
+    let keys: Vec<Pubkey> = (0..MAX_FOUNDATION_KEYS)
+        .map(|_| Pubkey::new_unique())
+        .collect();
+    for key in &keys {
+        ledger.send_ok(&[ix::add_foundation_key(admin, *key)], &[]);
+    }
+    let duplicate = ledger.send(&[ix::add_foundation_key(admin, keys[0])], &[]);
+    assert_program_error(&duplicate, ServiceabilityError::FoundationKeyAlreadyPresent);
+    let overflow = ledger.send(&[ix::add_foundation_key(admin, Pubkey::new_unique())], &[]);
+    assert_program_error(&overflow, ServiceabilityError::FoundationAllowlistFull);
+    assert_eq!(global_state(&ledger).foundation_allowlist, keys);
+
+    ledger.send_ok(&[ix::remove_foundation_key(admin, keys[3])], &[]);
+    let missing = ledger.send(&[ix::remove_foundation_key(admin, keys[3])], &[]);
+    assert_program_error(&missing, ServiceabilityError::FoundationKeyNotFound);
+    assert_eq!(
+        global_state(&ledger).foundation_allowlist.len(),
+        keys.len() - 1
+    );
+}
+
+#[test]
+fn only_the_foundation_creates_updates_and_closes_devices() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 4);
+    let stranger = ledger.funded_keypair();
+    let args = CreateDeviceArgs {
+        code: "fra-1".into(),
+        public_ip: [185, 1, 1, 11],
+        max_users: 4,
+        metrics_publisher: stranger.pubkey(),
+    };
+    let attempts = [
+        ix::create_device(stranger.pubkey(), args),
+        ix::update_device(
+            stranger.pubkey(),
+            device.address,
+            update_nothing_but_capacity(9),
+        ),
+        ix::close_device(
+            stranger.pubkey(),
+            device.address,
+            device.foundation.pubkey(),
+        ),
+    ];
+    for attempt in attempts {
+        let result = ledger.send(&[attempt], &[&stranger]);
+        assert_program_error(&result, ServiceabilityError::NotFoundationMember);
+    }
+    assert_eq!(ledger.device(&device.address).max_users, 4);
+    assert!(!ledger.exists(&pda::device("fra-1")));
+}
+
+fn update_nothing_but_capacity(max_users: u16) -> serviceability_client::types::UpdateDeviceArgs {
+    serviceability_client::types::UpdateDeviceArgs {
+        max_users: Some(max_users),
+        ..update_nothing()
+    }
+}

@@ -1,0 +1,394 @@
+//! Users and devices: reservation conversion (scenario 7), deletion and closing (scenario 8),
+//! device creation and updates.
+
+use serviceability_client::events::decode;
+use serviceability_client::instructions as ix;
+use serviceability_client::pda;
+use serviceability_client::serviceability::events::{
+    DeviceClosed, DeviceCreated, ReservationClosed, UserCreated, UserDeleted,
+};
+use serviceability_client::types::{
+    CreateDeviceArgs, DeviceStatus, ReservationCloseReason, TunnelNet, UpdateDeviceArgs, UserStatus,
+};
+use serviceability_tests::*;
+
+#[test]
+fn create_user_at_full_capacity_consumes_the_reservation_atomically() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 1);
+    let authority = ledger.reservation_authority();
+    let ip = client_ip(1);
+    ledger
+        .reserve(&authority, &device.address, ip, Some(3600))
+        .expect("the only seat");
+    let payer_before = ledger.lamports(&authority.pubkey());
+    let reservation_rent = ledger.lamports(&pda::reservation(&device.address, ip));
+
+    let meta = ledger
+        .create_user(&device.address, ip)
+        .expect("seat converted");
+
+    let state = ledger.device(&device.address);
+    assert_eq!(
+        (state.users_count, state.reserved_seats),
+        (1, 0),
+        "converted, never counted twice"
+    );
+    assert!(
+        !ledger.exists(&pda::reservation(&device.address, ip)),
+        "reservation closed"
+    );
+    assert_eq!(
+        ledger.lamports(&authority.pubkey()),
+        payer_before + reservation_rent
+    );
+    let user = ledger.user(&device.address, ip).expect("user exists");
+    assert_eq!(user.device, device.address);
+    assert_eq!(user.client_ip, ip.octets());
+    assert_eq!(user.tunnel_net.network, tunnel_net_for(ip).network);
+    assert!(matches!(user.status, UserStatus::Activated));
+    assert_eq!(user.created_at, ledger.now());
+    assert_eq!(user.payer, ledger.admin.pubkey());
+
+    let closed: Vec<ReservationClosed> = decode(&meta.logs);
+    assert!(matches!(closed[0].reason, ReservationCloseReason::Consumed));
+    let created: Vec<UserCreated> = decode(&meta.logs);
+    assert!(created[0].consumed_reservation);
+    assert_eq!((created[0].users_count, created[0].reserved_seats), (1, 0));
+}
+
+#[test]
+fn create_user_at_full_capacity_without_a_reservation_is_refused() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 1);
+    let authority = ledger.reservation_authority();
+    ledger
+        .reserve(&authority, &device.address, client_ip(1), None)
+        .expect("the only seat");
+
+    let result = ledger.create_user(&device.address, client_ip(2));
+    assert_program_error(&result, ServiceabilityError::MaxUsersExceeded);
+    assert!(ledger.user(&device.address, client_ip(2)).is_none());
+}
+
+#[test]
+fn create_user_below_capacity_still_consumes_the_pairs_reservation() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 5);
+    let authority = ledger.reservation_authority();
+    ledger
+        .reserve(&authority, &device.address, client_ip(1), None)
+        .expect("reserved");
+    ledger
+        .create_user(&device.address, client_ip(1))
+        .expect("user");
+    let state = ledger.device(&device.address);
+    assert_eq!((state.users_count, state.reserved_seats), (1, 0));
+}
+
+#[test]
+fn a_reservation_cannot_be_left_behind_or_refunded_to_someone_else() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 5);
+    let authority = ledger.reservation_authority();
+    let ip = client_ip(1);
+    ledger
+        .reserve(&authority, &device.address, ip, None)
+        .expect("reserved");
+    let admin = ledger.admin.pubkey();
+
+    let without_payer = ix::create_user(admin, device.address, ip, tunnel_net_for(ip), admin, None);
+    assert_program_error(
+        &ledger.send(&[without_payer], &[]),
+        ServiceabilityError::ReservationPayerMissing,
+    );
+    let thief = Keypair::new();
+    let wrong_payer = ix::create_user(
+        admin,
+        device.address,
+        ip,
+        tunnel_net_for(ip),
+        admin,
+        Some(thief.pubkey()),
+    );
+    assert_program_error(
+        &ledger.send(&[wrong_payer], &[]),
+        ServiceabilityError::PayerMismatch,
+    );
+    let state = ledger.device(&device.address);
+    assert_eq!((state.users_count, state.reserved_seats), (0, 1));
+}
+
+#[test]
+fn a_reserved_seat_converts_even_after_the_device_stops_taking_new_seats() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 2);
+    let authority = ledger.reservation_authority();
+    ledger
+        .reserve(&authority, &device.address, client_ip(1), None)
+        .expect("reserved");
+    let suspend = UpdateDeviceArgs {
+        status: Some(DeviceStatus::Suspended),
+        max_users: Some(0),
+        ..update_nothing()
+    };
+    ledger.send_ok(
+        &[ix::update_device(
+            device.foundation.pubkey(),
+            device.address,
+            suspend,
+        )],
+        &[&device.foundation],
+    );
+
+    assert_program_error(
+        &ledger.create_user(&device.address, client_ip(2)),
+        ServiceabilityError::DeviceNotActivated,
+    );
+    ledger
+        .create_user(&device.address, client_ip(1))
+        .expect("the held seat converts");
+}
+
+#[test]
+fn create_user_validates_its_arguments_and_refuses_duplicates() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 5);
+    let admin = ledger.admin.pubkey();
+    let ip = client_ip(1);
+    for bad in [
+        TunnelNet {
+            network: [169, 254, 0, 1],
+            prefix_len: 31,
+        },
+        TunnelNet {
+            network: [169, 254, 0, 0],
+            prefix_len: 29,
+        },
+    ] {
+        let create = ix::create_user(admin, device.address, ip, bad, admin, None);
+        assert_program_error(
+            &ledger.send(&[create], &[]),
+            ServiceabilityError::InvalidTunnelNet,
+        );
+    }
+    ledger.create_user(&device.address, ip).expect("first");
+    assert_custom_error(&ledger.create_user(&device.address, ip), 0, 0); // account already in use
+    assert_eq!(ledger.device(&device.address).users_count, 1);
+}
+
+#[test]
+fn delete_user_releases_the_seat_and_refunds_the_payer() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 5);
+    let activator = ledger.admin.insecure_clone();
+    let ip = client_ip(1);
+    ledger.create_user(&device.address, ip).expect("user");
+    let user_rent = ledger.lamports(&pda::user(&device.address, ip));
+
+    let thief = Keypair::new();
+    let stolen = ix::delete_user(activator.pubkey(), device.address, ip, thief.pubkey());
+    assert_program_error(
+        &ledger.send(&[stolen], &[]),
+        ServiceabilityError::PayerMismatch,
+    );
+    assert_eq!(ledger.lamports(&thief.pubkey()), 0);
+    let payer_before = ledger.lamports(&activator.pubkey());
+
+    let delete = ix::delete_user(activator.pubkey(), device.address, ip, activator.pubkey());
+    let meta = ledger.send(&[delete], &[]).expect("deleted");
+    assert!(!ledger.exists(&pda::user(&device.address, ip)));
+    assert_eq!(ledger.device(&device.address).users_count, 0);
+    // The admin also paid this transaction's fee.
+    assert_eq!(
+        ledger.lamports(&activator.pubkey()),
+        payer_before + user_rent - meta.fee
+    );
+    let events: Vec<UserDeleted> = decode(&meta.logs);
+    assert_eq!(events[0].users_count, 0);
+}
+
+#[test]
+fn close_device_only_when_it_has_no_users_and_no_reservations() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 5);
+    let authority = ledger.reservation_authority();
+    let foundation = device.foundation.insecure_clone();
+    let owner = foundation.pubkey();
+    let close = ix::close_device(owner, device.address, owner);
+    ledger
+        .create_user(&device.address, client_ip(1))
+        .expect("user");
+    ledger
+        .reserve(&authority, &device.address, client_ip(2), None)
+        .expect("reserved");
+
+    assert_program_error(
+        &ledger.send(&[close.clone()], &[&foundation]),
+        ServiceabilityError::DeviceNotEmpty,
+    );
+    let admin = ledger.admin.pubkey();
+    ledger.send_ok(
+        &[ix::delete_user(admin, device.address, client_ip(1), admin)],
+        &[],
+    );
+    assert_program_error(
+        &ledger.send(&[close.clone()], &[&foundation]),
+        ServiceabilityError::DeviceNotEmpty,
+    );
+    let release = ix::close_reservation(
+        authority.pubkey(),
+        device.address,
+        client_ip(2),
+        authority.pubkey(),
+    );
+    ledger.send(&[release], &[&authority]).expect("released");
+
+    let wrong_owner = ix::close_device(owner, device.address, authority.pubkey());
+    assert_program_error(
+        &ledger.send(&[wrong_owner], &[&foundation]),
+        ServiceabilityError::DeviceOwnerMismatch,
+    );
+
+    let owner_before = ledger.lamports(&owner);
+    let device_rent = ledger.lamports(&device.address);
+    let meta = ledger.send(&[close], &[&foundation]).expect("closed");
+    assert!(!ledger.exists(&device.address));
+    assert_eq!(ledger.lamports(&owner), owner_before + device_rent);
+    let events: Vec<DeviceClosed> = decode(&meta.logs);
+    assert_eq!(events[0].code, "ams-1");
+}
+
+#[test]
+fn create_device_records_its_fields_and_starts_pending() {
+    let mut ledger = Ledger::new();
+    let foundation = ledger.foundation_key();
+    let publisher = Keypair::new();
+    let args = CreateDeviceArgs {
+        code: "lon-ix-2".into(),
+        public_ip: [185, 1, 2, 3],
+        max_users: 128,
+        metrics_publisher: publisher.pubkey(),
+    };
+    let meta = ledger
+        .send(
+            &[ix::create_device(foundation.pubkey(), args)],
+            &[&foundation],
+        )
+        .expect("created");
+    let device = ledger.device(&pda::device("lon-ix-2"));
+    assert_eq!(device.code, "lon-ix-2");
+    assert_eq!(device.owner, foundation.pubkey());
+    assert_eq!(device.public_ip, [185, 1, 2, 3]);
+    assert!(matches!(device.status, DeviceStatus::Pending));
+    assert_eq!(
+        (device.max_users, device.users_count, device.reserved_seats),
+        (128, 0, 0)
+    );
+    assert_eq!(device.metrics_publisher, publisher.pubkey());
+    let events: Vec<DeviceCreated> = decode(&meta.logs);
+    assert_eq!(events[0].code, "lon-ix-2");
+}
+
+#[test]
+fn create_device_validates_code_address_and_publisher() {
+    let mut ledger = Ledger::new();
+    let foundation = ledger.foundation_key();
+    let valid = CreateDeviceArgs {
+        code: "ok-1".into(),
+        public_ip: [185, 1, 2, 3],
+        max_users: 4,
+        metrics_publisher: Keypair::new().pubkey(),
+    };
+    let cases = [
+        (
+            CreateDeviceArgs {
+                code: "Bad_Code".into(),
+                ..valid.clone()
+            },
+            ServiceabilityError::InvalidDeviceCode,
+        ),
+        (
+            CreateDeviceArgs {
+                code: String::new(),
+                ..valid.clone()
+            },
+            ServiceabilityError::InvalidDeviceCode,
+        ),
+        (
+            CreateDeviceArgs {
+                public_ip: [127, 0, 0, 1],
+                ..valid.clone()
+            },
+            ServiceabilityError::InvalidPublicIp,
+        ),
+        (
+            CreateDeviceArgs {
+                public_ip: [0, 0, 0, 0],
+                ..valid.clone()
+            },
+            ServiceabilityError::InvalidPublicIp,
+        ),
+        (
+            CreateDeviceArgs {
+                metrics_publisher: anchor_lang::prelude::Pubkey::default(),
+                ..valid.clone()
+            },
+            ServiceabilityError::InvalidAuthority,
+        ),
+    ];
+    for (args, error) in cases {
+        let code = args.code.clone();
+        assert_program_error(
+            &ledger.send(
+                &[ix::create_device(foundation.pubkey(), args)],
+                &[&foundation],
+            ),
+            error,
+        );
+        assert!(!ledger.exists(&pda::device(&code)));
+    }
+}
+
+#[test]
+fn update_device_changes_only_the_given_fields() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 4);
+    let foundation = device.foundation.insecure_clone();
+    let empty = ix::update_device(foundation.pubkey(), device.address, update_nothing());
+    assert_program_error(
+        &ledger.send(&[empty], &[&foundation]),
+        ServiceabilityError::NothingToUpdate,
+    );
+    let bad_ip = UpdateDeviceArgs {
+        public_ip: Some([224, 0, 0, 1]),
+        ..update_nothing()
+    };
+    let bad_ip = ix::update_device(foundation.pubkey(), device.address, bad_ip);
+    assert_program_error(
+        &ledger.send(&[bad_ip], &[&foundation]),
+        ServiceabilityError::InvalidPublicIp,
+    );
+
+    let new_publisher = Keypair::new().pubkey();
+    let update = UpdateDeviceArgs {
+        metrics_publisher: Some(new_publisher),
+        max_users: Some(9),
+        ..update_nothing()
+    };
+    ledger.send_ok(
+        &[ix::update_device(
+            foundation.pubkey(),
+            device.address,
+            update,
+        )],
+        &[&foundation],
+    );
+    let state = ledger.device(&device.address);
+    assert_eq!(
+        (state.max_users, state.metrics_publisher),
+        (9, new_publisher)
+    );
+    assert!(matches!(state.status, DeviceStatus::Activated));
+    assert_eq!(state.public_ip, [185, 1, 1, 10]);
+}
