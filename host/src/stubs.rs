@@ -9,8 +9,9 @@
 //! `sol_get_sysvar`), `sol_log`, `sol_log_data` (events), return data, stack height and
 //! remaining compute units. Not served: the other typed sysvar getters (the program reads
 //! only `Clock` and `Rent`; they answer `UNSUPPORTED_SYSVAR`) and processed sibling
-//! instructions (`None`). `msg!` is `println!` natively (solana-msg has no hook), so
-//! Anchor's own log lines reach stdout rather than the transaction logs.
+//! instructions (`None`). `msg!` is a bare `println!` natively in upstream solana-msg; our
+//! patched copy (vendor/solana-msg) has a hook, set here, that sends it to `sol_log`, so
+//! Anchor's `Instruction: …` and `AnchorError …` lines reach the transaction logs.
 
 use std::cell::RefCell;
 use std::sync::Once;
@@ -34,6 +35,7 @@ pub(crate) fn install() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         set_syscall_stubs(Box::new(HostStubs));
+        solana_msg::set_native_log_hook(solana_sysvar::program_stubs::sol_log);
     });
 }
 
@@ -58,7 +60,7 @@ impl CurrentInvokeContext {
     /// Serves `invoke_context` until `exit` (or drop).
     pub(crate) fn enter(invoke_context: &mut InvokeContext) -> Self {
         let invoke_context =
-            invoke_context as *mut InvokeContext as *mut InvokeContext<'static, 'static>;
+            std::ptr::from_mut(invoke_context).cast::<InvokeContext<'static, 'static>>();
         FRAMES.with(|frames| {
             frames.borrow_mut().push(Frame {
                 invoke_context,

@@ -224,7 +224,7 @@ fn close_device_only_when_it_has_no_users_and_no_reservations() {
         .expect("reserved");
 
     assert_program_error(
-        &ledger.send(&[close.clone()], &[&foundation]),
+        &ledger.send(std::slice::from_ref(&close), &[&foundation]),
         ServiceabilityError::DeviceNotEmpty,
     );
     let admin = ledger.admin.pubkey();
@@ -233,7 +233,7 @@ fn close_device_only_when_it_has_no_users_and_no_reservations() {
         &[],
     );
     assert_program_error(
-        &ledger.send(&[close.clone()], &[&foundation]),
+        &ledger.send(std::slice::from_ref(&close), &[&foundation]),
         ServiceabilityError::DeviceNotEmpty,
     );
     let release = ix::close_reservation(

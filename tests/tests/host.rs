@@ -1,0 +1,138 @@
+//! The native host itself: logs, failed CPIs, panics, many instructions per transaction.
+
+use anchor_lang::solana_program::instruction::error::InstructionError;
+use anchor_lang::InstructionData;
+use serviceability_client::instructions as ix;
+use serviceability_client::serviceability::client::args as instruction_args;
+use serviceability_client::types::{AuthorityUpdate, BgpStatus, CreateDeviceArgs};
+use serviceability_host::{compiled_program_path, ProgramRuntime, SO_ENV};
+use serviceability_tests::*;
+use solana_transaction_error::TransactionError;
+
+/// The system program's `InsufficientFundsForRent`-style error for a payer that cannot fund
+/// `create_account`: `SystemError::ResultWithNegativeLamports`.
+const SYSTEM_RESULT_WITH_NEGATIVE_LAMPORTS: u32 = 1;
+
+#[test]
+fn msg_lines_and_errors_reach_the_transaction_logs() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 0);
+    let authority = ledger.reservation_authority();
+    let failed = ledger
+        .reserve(&authority, &device.address, client_ip(1), None)
+        .unwrap_err();
+    let logs = failed.meta.logs.join("\n");
+    assert!(
+        logs.contains("Program log: Instruction: ReserveConnection"),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("Program log: AnchorError thrown in"),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("Error Code: MaxUsersExceeded. Error Number: 6016"),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("failed: custom program error: 0x1780"),
+        "{logs}"
+    );
+}
+
+#[test]
+fn a_failed_cpi_fails_the_instruction_with_the_callees_error() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 4);
+    // A reservation authority with no lamports cannot pay the reservation's rent.
+    let broke = Keypair::new();
+    let admin = ledger.admin.pubkey();
+    let update = AuthorityUpdate::Reservation {
+        new_authority: Some(broke.pubkey()),
+    };
+    ledger.send_ok(&[ix::set_authority(admin, update)], &[]);
+
+    let result = ledger.reserve(&broke, &device.address, client_ip(1), None);
+    assert_custom_error(&result, 0, SYSTEM_RESULT_WITH_NEGATIVE_LAMPORTS);
+    let logs = result.unwrap_err().meta.logs.join("\n");
+    assert!(
+        logs.contains("Program 11111111111111111111111111111111 invoke [2]"),
+        "{logs}"
+    );
+    assert_eq!(
+        ledger.device(&device.address).reserved_seats,
+        0,
+        "nothing changed"
+    );
+}
+
+#[test]
+fn a_panic_in_the_program_is_a_failed_instruction() {
+    let mut ledger = Ledger::new();
+    let foundation = ledger.foundation_key();
+    let args = |code: String| CreateDeviceArgs {
+        code,
+        public_ip: [185, 1, 1, 1],
+        max_users: 1,
+        metrics_publisher: foundation.pubkey(),
+    };
+    // A 33-byte code cannot form a PDA seed, so clients cannot even derive its address: aim
+    // the accounts at a valid code and send the long one. Anchor's derivation panics.
+    let mut instruction = ix::create_device(foundation.pubkey(), args("placeholder".into()));
+    instruction.data = instruction_args::CreateDevice {
+        args: args("a".repeat(33)),
+    }
+    .data();
+    let failed = ledger.send(&[instruction], &[&foundation]).unwrap_err();
+    assert_eq!(
+        failed.err,
+        TransactionError::InstructionError(0, InstructionError::ProgramFailedToComplete)
+    );
+}
+
+#[test]
+fn many_instructions_share_one_transaction() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 30);
+    for n in 1..=20 {
+        ledger
+            .create_user(&device.address, client_ip(n))
+            .expect("user");
+    }
+    ledger.advance_clock(7);
+    let publisher = device.metrics_publisher.insecure_clone();
+    let reports: Vec<_> = (1..=20)
+        .map(|n| {
+            ix::set_user_bgp_status(
+                publisher.pubkey(),
+                device.address,
+                client_ip(n),
+                BgpStatus::Up,
+            )
+        })
+        .collect();
+    ledger
+        .send(&reports, &[&publisher])
+        .expect("20 reports in one transaction");
+    for n in 1..=20 {
+        assert_eq!(
+            ledger
+                .user(&device.address, client_ip(n))
+                .unwrap()
+                .last_bgp_up_at,
+            ledger.now()
+        );
+    }
+}
+
+#[test]
+fn the_native_build_runs_unless_a_compiled_program_is_given() {
+    let ledger = Ledger::new();
+    match compiled_program_path().expect("no broken override") {
+        Some(path) => assert_eq!(ledger.runtime, ProgramRuntime::Sbf(path)),
+        None => {
+            assert_eq!(ledger.runtime, ProgramRuntime::Native);
+            assert!(std::env::var_os(SO_ENV).is_none_or(|value| value.is_empty()));
+        }
+    }
+}
