@@ -218,17 +218,18 @@ impl SyscallStubs for HostStubs {
     }
 
     fn sol_set_return_data(&self, data: &[u8]) {
-        with_current(|ic| {
-            let program_id = *ic
-                .transaction_context
-                .get_current_instruction_context()
-                .and_then(|instruction| instruction.get_program_key().copied())
-                .as_ref()
-                .expect("an instruction is executing");
-            ic.transaction_context
-                .set_return_data(program_id, data.to_vec())
-                .expect("return data within the limit");
+        let result = with_current(|ic| {
+            let transaction_context = &mut ic.transaction_context;
+            let program_id = *transaction_context
+                .get_current_instruction_context()?
+                .get_program_key()?;
+            transaction_context.set_return_data(program_id, data.to_vec())
         });
+        // On-chain an oversized return data aborts the program; natively the bridge turns
+        // this panic into a failed instruction.
+        if let Some(Err(error)) = result {
+            panic!("sol_set_return_data: {error}");
+        }
     }
 
     fn sol_log_data(&self, fields: &[&[u8]]) {
@@ -263,37 +264,39 @@ fn invoke_signed(
     account_infos: &[AccountInfo],
     signers_seeds: &[&[&[u8]]],
 ) -> Result<(), InstructionError> {
-    let accounts = callee_accounts(instruction, account_infos)?;
-    for (info, _) in &accounts {
-        let transaction_context = &invoke_context.transaction_context;
-        let caller = transaction_context.get_current_instruction_context()?;
-        let mut account =
-            caller.try_borrow_instruction_account(index_in_caller(invoke_context, info.key)?)?;
-        if account.get_lamports() != info.lamports() {
-            account.set_lamports(info.lamports())?;
-        }
-        let data = info
-            .try_borrow_data()
-            .map_err(|_| InstructionError::AccountBorrowFailed)?;
-        if account.get_data() != &data[..] {
-            account.set_data_from_slice(&data)?;
-        }
-        if account.get_owner() != info.owner {
-            account.set_owner(info.owner.as_ref())?;
+    let accounts = callee_accounts(invoke_context, instruction, account_infos)?;
+    {
+        let caller = invoke_context
+            .transaction_context
+            .get_current_instruction_context()?;
+        for callee_account in &accounts {
+            let info = callee_account.info;
+            let mut account =
+                caller.try_borrow_instruction_account(callee_account.index_in_caller)?;
+            if account.get_lamports() != info.lamports() {
+                account.set_lamports(info.lamports())?;
+            }
+            let data = info
+                .try_borrow_data()
+                .map_err(|_| InstructionError::AccountBorrowFailed)?;
+            if account.get_data() != &data[..] {
+                account.set_data_from_slice(&data)?;
+            }
+            // Owner last, so the program may still change lamports and data before it.
+            if account.get_owner() != info.owner {
+                account.set_owner(info.owner.as_ref())?;
+            }
         }
     }
 
     invoke_context.native_invoke_signed(instruction.clone(), signers_seeds)?;
 
-    for (info, is_writable) in accounts {
-        if !is_writable {
-            continue;
-        }
-        let caller = invoke_context
-            .transaction_context
-            .get_current_instruction_context()?;
-        let account =
-            caller.try_borrow_instruction_account(index_in_caller(invoke_context, info.key)?)?;
+    let caller = invoke_context
+        .transaction_context
+        .get_current_instruction_context()?;
+    for callee_account in accounts.iter().filter(|account| account.writable) {
+        let info = callee_account.info;
+        let account = caller.try_borrow_instruction_account(callee_account.index_in_caller)?;
         **info
             .try_borrow_mut_lamports()
             .map_err(|_| InstructionError::AccountBorrowFailed)? = account.get_lamports();
@@ -312,36 +315,47 @@ fn invoke_signed(
     Ok(())
 }
 
-/// Each distinct account of the CPI with its `AccountInfo` and whether the callee may write it.
+/// One distinct account of a CPI.
+struct CalleeAccount<'a, 'info> {
+    /// The caller's view of it.
+    info: &'a AccountInfo<'info>,
+    /// Its index among the calling instruction's accounts.
+    index_in_caller: u16,
+    /// Whether the callee may write it.
+    writable: bool,
+}
+
+/// The distinct accounts of `instruction`, each found among the caller's `AccountInfo`s and
+/// its instruction accounts (else `MissingAccount`, as the runtime answers).
 fn callee_accounts<'a, 'info>(
+    invoke_context: &InvokeContext,
     instruction: &Instruction,
     account_infos: &'a [AccountInfo<'info>],
-) -> Result<Vec<(&'a AccountInfo<'info>, bool)>, InstructionError> {
-    let mut accounts: Vec<(&AccountInfo, bool)> = Vec::with_capacity(instruction.accounts.len());
+) -> Result<Vec<CalleeAccount<'a, 'info>>, InstructionError> {
+    let transaction_context = &invoke_context.transaction_context;
+    let caller = transaction_context.get_current_instruction_context()?;
+    let mut accounts: Vec<CalleeAccount> = Vec::with_capacity(instruction.accounts.len());
     for meta in &instruction.accounts {
         if let Some(seen) = accounts
             .iter_mut()
-            .find(|(info, _)| *info.key == meta.pubkey)
+            .find(|account| *account.info.key == meta.pubkey)
         {
-            seen.1 |= meta.is_writable;
+            seen.writable |= meta.is_writable;
             continue;
         }
         let info = account_infos
             .iter()
             .find(|info| *info.key == meta.pubkey)
             .ok_or(InstructionError::MissingAccount)?;
-        accounts.push((info, meta.is_writable));
+        let index_in_transaction = transaction_context
+            .find_index_of_account(&meta.pubkey)
+            .ok_or(InstructionError::MissingAccount)?;
+        let index_in_caller = caller.get_index_of_account_in_instruction(index_in_transaction)?;
+        accounts.push(CalleeAccount {
+            info,
+            index_in_caller,
+            writable: meta.is_writable,
+        });
     }
     Ok(accounts)
-}
-
-/// Index of `key` among the current instruction's accounts.
-fn index_in_caller(invoke_context: &InvokeContext, key: &Pubkey) -> Result<u16, InstructionError> {
-    let transaction_context = &invoke_context.transaction_context;
-    let index_in_transaction = transaction_context
-        .find_index_of_account(key)
-        .ok_or(InstructionError::MissingAccount)?;
-    transaction_context
-        .get_current_instruction_context()?
-        .get_index_of_account_in_instruction(index_in_transaction)
 }

@@ -1,6 +1,7 @@
 //! Users and devices: reservation conversion (scenario 7), deletion and closing (scenario 8),
 //! device creation and updates.
 
+use anchor_lang::prelude::Pubkey;
 use serviceability_client::events::decode;
 use serviceability_client::instructions as ix;
 use serviceability_client::pda;
@@ -172,6 +173,31 @@ fn create_user_validates_its_arguments_and_refuses_duplicates() {
             ServiceabilityError::InvalidTunnelNet,
         );
     }
+    let ownerless = ix::create_user(
+        admin,
+        device.address,
+        ip,
+        tunnel_net_for(ip),
+        Pubkey::default(),
+        None,
+    );
+    assert_program_error(
+        &ledger.send(&[ownerless], &[]),
+        ServiceabilityError::InvalidUserOwner,
+    );
+    let unspecified = std::net::Ipv4Addr::UNSPECIFIED;
+    let no_ip = ix::create_user(
+        admin,
+        device.address,
+        unspecified,
+        tunnel_net_for(ip),
+        admin,
+        None,
+    );
+    assert_program_error(
+        &ledger.send(&[no_ip], &[]),
+        ServiceabilityError::InvalidClientIp,
+    );
     ledger.create_user(&device.address, ip).expect("first");
     assert_custom_error(&ledger.create_user(&device.address, ip), 0, 0); // account already in use
     assert_eq!(ledger.device(&device.address).users_count, 1);

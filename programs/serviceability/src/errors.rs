@@ -98,4 +98,7 @@ pub enum ServiceabilityError {
     /// 6030
     #[msg("A reservation exists for this pair: its payer must be passed to receive the rent")]
     ReservationPayerMissing,
+    /// 6031
+    #[msg("User owner must not be the default (all-zero) public key")]
+    InvalidUserOwner,
 }

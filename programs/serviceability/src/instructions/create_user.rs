@@ -51,10 +51,14 @@ pub struct CreateUser<'info> {
 }
 
 impl<'info> CreateUser<'info> {
-    fn validate(&self, client_ip: [u8; 4], tunnel_net: &TunnelNet) -> Result<()> {
+    fn validate(&self, client_ip: [u8; 4], tunnel_net: &TunnelNet, owner: &Pubkey) -> Result<()> {
         require!(
             is_valid_client_ip(client_ip),
             ServiceabilityError::InvalidClientIp
+        );
+        require!(
+            *owner != Pubkey::default(),
+            ServiceabilityError::InvalidUserOwner
         );
         tunnel_net.validate()
     }
@@ -62,7 +66,7 @@ impl<'info> CreateUser<'info> {
     /// Creates an `Activated` user. A reservation for the pair is consumed atomically
     /// (`reserved_seats -= 1`, `users_count += 1`); without one, a new seat is taken, which
     /// needs an `Activated` device with a free seat.
-    #[access_control(ctx.accounts.validate(client_ip, &tunnel_net))]
+    #[access_control(ctx.accounts.validate(client_ip, &tunnel_net, &owner))]
     pub fn handler(
         ctx: Context<'info, Self>,
         client_ip: [u8; 4],
