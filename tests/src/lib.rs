@@ -288,6 +288,31 @@ impl Ledger {
     }
 }
 
+/// The usual starting point: a ledger, one activated device `ams-1` and a reservation
+/// authority.
+pub struct Scenario {
+    /// The ledger.
+    pub ledger: Ledger,
+    /// Device `ams-1`, activated.
+    pub device: DeviceFixture,
+    /// The reservation authority.
+    pub authority: Keypair,
+}
+
+impl Scenario {
+    /// A fresh ledger with device `ams-1` of `max_users` seats and a reservation authority.
+    pub fn new(max_users: u16) -> Scenario {
+        let mut ledger = Ledger::new();
+        let device = ledger.activated_device("ams-1", max_users);
+        let authority = ledger.reservation_authority();
+        Scenario {
+            ledger,
+            device,
+            authority,
+        }
+    }
+}
+
 /// `UpdateDeviceArgs` with every field `None`.
 pub fn update_nothing() -> UpdateDeviceArgs {
     UpdateDeviceArgs {

@@ -49,9 +49,11 @@ fn serialize(account: &impl AccountSerialize) -> Vec<u8> {
 
 #[test]
 fn a_reservation_passed_as_a_user_is_rejected() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(4);
     let ip = client_ip(1);
     ledger.create_user(&device.address, ip).expect("user");
     ledger
@@ -73,9 +75,11 @@ fn a_reservation_passed_as_a_user_is_rejected() {
 
 #[test]
 fn a_user_passed_as_a_device_is_rejected() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(4);
     ledger
         .create_user(&device.address, client_ip(1))
         .expect("user");
@@ -94,9 +98,11 @@ fn a_user_passed_as_a_device_is_rejected() {
 
 #[test]
 fn a_device_owned_by_another_program_is_rejected() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 1);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(1);
     ledger
         .reserve(&authority, &device.address, client_ip(1), None)
         .expect("the only seat");
@@ -152,9 +158,11 @@ fn a_forged_global_state_pda_is_rejected() {
 
 #[test]
 fn a_forged_device_pda_is_rejected() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 1);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(1);
     ledger
         .reserve(&authority, &device.address, client_ip(1), None)
         .expect("the only seat");
@@ -172,9 +180,11 @@ fn a_forged_device_pda_is_rejected() {
 
 #[test]
 fn a_forged_user_pda_cannot_hide_an_existing_user() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(4);
     ledger
         .create_user(&device.address, client_ip(1))
         .expect("user");
@@ -194,9 +204,11 @@ fn a_forged_user_pda_cannot_hide_an_existing_user() {
 
 #[test]
 fn a_forged_reservation_pda_cannot_be_consumed() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 1);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(1);
     ledger
         .reserve(&authority, &device.address, client_ip(1), None)
         .expect("the only seat");
@@ -273,9 +285,11 @@ fn a_reservation_of_another_device_cannot_release_a_seat_here() {
 
 #[test]
 fn an_instruction_with_a_missing_signature_is_rejected() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(4);
     let mut reserve =
         ix::reserve_connection(authority.pubkey(), device.address, client_ip(1), None);
     reserve.accounts[0].is_signer = false; // claim the authority without its signature

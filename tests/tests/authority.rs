@@ -35,9 +35,11 @@ fn initialize_cannot_run_twice() {
 
 #[test]
 fn an_unauthorized_signer_cannot_reserve_or_close() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(4);
     let stranger = ledger.funded_keypair();
 
     let reserve = ledger.reserve(&stranger, &device.address, client_ip(1), None);
@@ -81,9 +83,11 @@ fn the_foundation_can_reserve_when_no_reservation_authority_is_set() {
 
 #[test]
 fn the_foundation_can_reserve_when_a_reservation_authority_is_set() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(4);
     let foundation = ledger.foundation_key();
     ledger
         .reserve(&foundation, &device.address, client_ip(1), None)
@@ -96,9 +100,11 @@ fn the_foundation_can_reserve_when_a_reservation_authority_is_set() {
 
 #[test]
 fn a_cleared_reservation_authority_loses_its_rights() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(4);
     let admin = ledger.admin.pubkey();
     let clear = AuthorityUpdate::Reservation {
         new_authority: None,

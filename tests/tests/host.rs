@@ -15,9 +15,11 @@ const SYSTEM_RESULT_WITH_NEGATIVE_LAMPORTS: u32 = 1;
 
 #[test]
 fn msg_lines_and_errors_reach_the_transaction_logs() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 0);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(0);
     let failed = ledger
         .reserve(&authority, &device.address, client_ip(1), None)
         .unwrap_err();

@@ -15,9 +15,11 @@ const RESERVATION_SPACE: usize = 93;
 
 #[test]
 fn reserve_creates_the_account_counts_the_seat_and_emits_an_event() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(4);
     let ip = client_ip(7);
     let balance_before = ledger.lamports(&authority.pubkey());
 
@@ -62,9 +64,11 @@ fn reserve_creates_the_account_counts_the_seat_and_emits_an_event() {
 
 #[test]
 fn reserve_without_ttl_never_expires() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(4);
     ledger
         .reserve(&authority, &device.address, client_ip(1), None)
         .expect("reserved");
@@ -79,9 +83,11 @@ fn reserve_without_ttl_never_expires() {
 
 #[test]
 fn close_removes_the_account_refunds_the_recorded_payer_and_releases_the_seat() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(4);
     let ip = client_ip(3);
     let balance_before = ledger.lamports(&authority.pubkey());
     ledger
@@ -115,9 +121,11 @@ fn close_removes_the_account_refunds_the_recorded_payer_and_releases_the_seat() 
 
 #[test]
 fn close_refunds_the_payer_even_when_another_key_closes() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(4);
     let ip = client_ip(3);
     ledger
         .reserve(&authority, &device.address, ip, None)
@@ -135,9 +143,11 @@ fn close_refunds_the_payer_even_when_another_key_closes() {
 
 #[test]
 fn close_to_another_rent_receiver_is_refused() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(4);
     let ip = client_ip(3);
     ledger
         .reserve(&authority, &device.address, ip, None)
@@ -155,9 +165,11 @@ fn close_to_another_rent_receiver_is_refused() {
 
 #[test]
 fn capacity_counts_reserved_seats() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 2);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(2);
     ledger
         .reserve(&authority, &device.address, client_ip(1), None)
         .expect("seat 1");
@@ -173,9 +185,11 @@ fn capacity_counts_reserved_seats() {
 
 #[test]
 fn capacity_counts_users_and_reserved_seats_together() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 2);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(2);
     ledger
         .create_user(&device.address, client_ip(1))
         .expect("user takes seat 1");
@@ -197,9 +211,11 @@ fn capacity_counts_users_and_reserved_seats_together() {
 
 #[test]
 fn zero_max_users_means_no_capacity() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 0);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(0);
     assert_program_error(
         &ledger.reserve(&authority, &device.address, client_ip(1), None),
         ServiceabilityError::MaxUsersExceeded,
@@ -212,9 +228,11 @@ fn zero_max_users_means_no_capacity() {
 
 #[test]
 fn lowering_max_users_below_use_drains_without_evicting() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 3);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(3);
     for n in 1..=3 {
         ledger
             .reserve(&authority, &device.address, client_ip(n), None)
@@ -293,9 +311,11 @@ fn a_second_reservation_for_the_same_pair_fails() {
 
 #[test]
 fn reservation_is_refused_when_a_user_exists_for_the_pair() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(4);
     ledger
         .create_user(&device.address, client_ip(1))
         .expect("user");
@@ -307,9 +327,11 @@ fn reservation_is_refused_when_a_user_exists_for_the_pair() {
 
 #[test]
 fn reservation_is_refused_while_paused_and_allowed_after_resume() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(4);
     let admin = ledger.admin.pubkey();
     ledger.send_ok(&[ix::set_reservations_paused(admin, true)], &[]);
 
@@ -324,9 +346,11 @@ fn reservation_is_refused_while_paused_and_allowed_after_resume() {
 
 #[test]
 fn pausing_does_not_block_releases() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(4);
     ledger
         .reserve(&authority, &device.address, client_ip(1), None)
         .expect("reserved");
@@ -345,9 +369,11 @@ fn pausing_does_not_block_releases() {
 
 #[test]
 fn reservation_is_refused_on_a_device_that_is_not_activated() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(4);
     for status in [
         DeviceStatus::Pending,
         DeviceStatus::Suspended,
@@ -372,9 +398,11 @@ fn reservation_is_refused_on_a_device_that_is_not_activated() {
 
 #[test]
 fn reservation_arguments_are_validated() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(4);
     let unspecified = std::net::Ipv4Addr::UNSPECIFIED;
     assert_program_error(
         &ledger.reserve(&authority, &device.address, unspecified, None),
@@ -388,9 +416,11 @@ fn reservation_arguments_are_validated() {
 
 #[test]
 fn prune_before_expiry_fails() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(4);
     ledger
         .reserve(&authority, &device.address, client_ip(1), Some(600))
         .expect("reserved");
@@ -406,9 +436,11 @@ fn prune_before_expiry_fails() {
 
 #[test]
 fn a_reservation_without_expiry_cannot_be_pruned() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(4);
     ledger
         .reserve(&authority, &device.address, client_ip(1), None)
         .expect("reserved");
@@ -423,9 +455,11 @@ fn a_reservation_without_expiry_cannot_be_pruned() {
 
 #[test]
 fn after_expiry_anyone_can_prune_and_the_payer_gets_the_rent() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(4);
     ledger
         .reserve(&authority, &device.address, client_ip(1), Some(600))
         .expect("reserved");

@@ -15,9 +15,11 @@ use serviceability_tests::*;
 
 #[test]
 fn create_user_at_full_capacity_consumes_the_reservation_atomically() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 1);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(1);
     let ip = client_ip(1);
     ledger
         .reserve(&authority, &device.address, ip, Some(3600))
@@ -60,9 +62,11 @@ fn create_user_at_full_capacity_consumes_the_reservation_atomically() {
 
 #[test]
 fn create_user_at_full_capacity_without_a_reservation_is_refused() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 1);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(1);
     ledger
         .reserve(&authority, &device.address, client_ip(1), None)
         .expect("the only seat");
@@ -74,9 +78,11 @@ fn create_user_at_full_capacity_without_a_reservation_is_refused() {
 
 #[test]
 fn create_user_below_capacity_still_consumes_the_pairs_reservation() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 5);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(5);
     ledger
         .reserve(&authority, &device.address, client_ip(1), None)
         .expect("reserved");
@@ -89,9 +95,11 @@ fn create_user_below_capacity_still_consumes_the_pairs_reservation() {
 
 #[test]
 fn a_reservation_cannot_be_left_behind_or_refunded_to_someone_else() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 5);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(5);
     let ip = client_ip(1);
     ledger
         .reserve(&authority, &device.address, ip, None)
@@ -122,9 +130,11 @@ fn a_reservation_cannot_be_left_behind_or_refunded_to_someone_else() {
 
 #[test]
 fn a_reserved_seat_converts_even_after_the_device_stops_taking_new_seats() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 2);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(2);
     ledger
         .reserve(&authority, &device.address, client_ip(1), None)
         .expect("reserved");
@@ -236,9 +246,11 @@ fn delete_user_releases_the_seat_and_refunds_the_payer() {
 
 #[test]
 fn close_device_only_when_it_has_no_users_and_no_reservations() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 5);
-    let authority = ledger.reservation_authority();
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(5);
     let foundation = device.foundation.insecure_clone();
     let owner = foundation.pubkey();
     let close = ix::close_device(owner, device.address, owner);
