@@ -64,6 +64,14 @@ impl Default for Ledger {
 impl Ledger {
     /// A fresh ledger with GlobalState initialized.
     pub fn new() -> Self {
+        let mut ledger = Self::uninitialized();
+        let admin_key = ledger.admin.pubkey();
+        ledger.send_ok(&[ix::initialize(admin_key)], &[]);
+        ledger
+    }
+
+    /// A fresh ledger with the program loaded and a funded admin, before `initialize`.
+    pub fn uninitialized() -> Self {
         let mut svm = LiteSVM::new();
         let runtime = add_serviceability(&mut svm).expect("program registered");
         let mut clock: Clock = svm.get_sysvar();
@@ -71,14 +79,11 @@ impl Ledger {
         svm.set_sysvar(&clock);
         let admin = Keypair::new();
         svm.airdrop(&admin.pubkey(), FUNDING).expect("airdrop");
-        let mut ledger = Ledger {
+        Ledger {
             svm,
             admin,
             runtime,
-        };
-        let admin_key = ledger.admin.pubkey();
-        ledger.send_ok(&[ix::initialize(admin_key)], &[]);
-        ledger
+        }
     }
 
     /// A new key holding [`FUNDING`] lamports.
@@ -208,6 +213,17 @@ impl Ledger {
     /// activated.
     pub fn activated_device(&mut self, code: &str, max_users: u16) -> DeviceFixture {
         let foundation = self.foundation_key();
+        self.activated_device_by(foundation, code, max_users)
+    }
+
+    /// A device named `code` with `max_users` seats, created by `foundation` (a key in the
+    /// allowlist, which holds at most 16) and activated.
+    pub fn activated_device_by(
+        &mut self,
+        foundation: Keypair,
+        code: &str,
+        max_users: u16,
+    ) -> DeviceFixture {
         let metrics_publisher = self.funded_keypair();
         let args = CreateDeviceArgs {
             code: code.to_string(),
