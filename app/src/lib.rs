@@ -12,11 +12,16 @@ use anchor_lang::prelude::*;
 
 declare_program!(serviceability);
 
+pub mod chain;
+pub mod embedded;
 pub mod errors;
 pub mod events;
+pub mod idl;
 pub mod instructions;
 pub mod legacy;
 pub mod pda;
+pub mod rpc;
+pub mod transport;
 
 pub use serviceability::{accounts, types, ID as PROGRAM_ID};
 

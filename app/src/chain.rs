@@ -1,0 +1,257 @@
+//! Typed reads of the program's accounts over any [`Transport`]. Listings are filtered
+//! where the accounts are stored (`getProgramAccounts` with `memcmp` on the discriminator and
+//! the device field), never fetched whole and filtered here.
+
+use std::net::Ipv4Addr;
+
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::{AccountDeserialize, Discriminator};
+
+use crate::accounts::{Device, GlobalState, Reservation, User};
+use crate::legacy::decode_user;
+use crate::serviceability::constants::USER_LEGACY_ACCOUNT_LEN;
+use crate::transport::{AccountFilter, Transport, TransportError};
+use crate::{pda, PROGRAM_ID};
+
+/// Offset of `Reservation.device`: right after the 8-byte discriminator.
+pub const RESERVATION_DEVICE_OFFSET: usize = 8;
+/// Offset of `User.device`: after the discriminator and `owner`.
+pub const USER_DEVICE_OFFSET: usize = 8 + 32;
+
+/// Why a read failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+    /// The transport could not answer.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    /// An account exists but is not what it should be.
+    #[error("account {address} is not a valid {kind}: {reason}")]
+    Decode {
+        /// The account.
+        address: Pubkey,
+        /// The expected account type.
+        kind: &'static str,
+        /// What failed.
+        reason: String,
+    },
+}
+
+/// A User account and the layout it is stored in.
+#[derive(Clone, Debug)]
+pub struct UserRecord {
+    /// The decoded account (legacy accounts read with `Unknown`/0 BGP fields).
+    pub user: User,
+    /// Whether the account is still in the layout written before the BGP fields existed.
+    pub legacy_layout: bool,
+}
+
+fn decode<T: AccountDeserialize>(
+    address: &Pubkey,
+    kind: &'static str,
+    owner: &Pubkey,
+    data: &[u8],
+) -> Result<T, ChainError> {
+    if *owner != PROGRAM_ID {
+        return Err(ChainError::Decode {
+            address: *address,
+            kind,
+            reason: format!("owned by {owner}, not the program"),
+        });
+    }
+    T::try_deserialize(&mut &data[..]).map_err(|error| ChainError::Decode {
+        address: *address,
+        kind,
+        reason: error.to_string(),
+    })
+}
+
+fn decode_user_record(
+    address: &Pubkey,
+    owner: &Pubkey,
+    data: &[u8],
+) -> Result<UserRecord, ChainError> {
+    if *owner != PROGRAM_ID {
+        return Err(ChainError::Decode {
+            address: *address,
+            kind: "User",
+            reason: format!("owned by {owner}, not the program"),
+        });
+    }
+    let user = decode_user(data).map_err(|error| ChainError::Decode {
+        address: *address,
+        kind: "User",
+        reason: error.to_string(),
+    })?;
+    Ok(UserRecord {
+        user,
+        legacy_layout: data.len() == usize::from(USER_LEGACY_ACCOUNT_LEN),
+    })
+}
+
+fn fetch<T: AccountDeserialize>(
+    transport: &dyn Transport,
+    address: &Pubkey,
+    kind: &'static str,
+) -> Result<Option<T>, ChainError> {
+    transport
+        .account(address)?
+        .map(|account| decode(address, kind, &account.owner, &account.data))
+        .transpose()
+}
+
+fn list<T>(
+    transport: &dyn Transport,
+    discriminator: &[u8],
+    device: Option<(usize, &Pubkey)>,
+    mut decode_one: impl FnMut(&Pubkey, &Pubkey, &[u8]) -> Result<T, ChainError>,
+) -> Result<Vec<(Pubkey, T)>, ChainError> {
+    let mut filters = vec![AccountFilter::Memcmp {
+        offset: 0,
+        bytes: discriminator.to_vec(),
+    }];
+    if let Some((offset, device)) = device {
+        filters.push(AccountFilter::Memcmp {
+            offset,
+            bytes: device.to_bytes().to_vec(),
+        });
+    }
+    transport
+        .program_accounts(&filters)?
+        .into_iter()
+        .map(|(address, account)| {
+            decode_one(&address, &account.owner, &account.data).map(|value| (address, value))
+        })
+        .collect()
+}
+
+/// GlobalState, if the program has been initialized.
+pub fn global_state(transport: &dyn Transport) -> Result<Option<GlobalState>, ChainError> {
+    fetch(transport, &pda::global_state(), "GlobalState")
+}
+
+/// The Device at `address`.
+pub fn device(transport: &dyn Transport, address: &Pubkey) -> Result<Option<Device>, ChainError> {
+    fetch(transport, address, "Device")
+}
+
+/// The Reservation of `(device, client_ip)`.
+pub fn reservation(
+    transport: &dyn Transport,
+    device: &Pubkey,
+    client_ip: Ipv4Addr,
+) -> Result<Option<Reservation>, ChainError> {
+    fetch(
+        transport,
+        &pda::reservation(device, client_ip),
+        "Reservation",
+    )
+}
+
+/// The User of `(device, client_ip)`, in either layout.
+pub fn user(
+    transport: &dyn Transport,
+    device: &Pubkey,
+    client_ip: Ipv4Addr,
+) -> Result<Option<UserRecord>, ChainError> {
+    let address = pda::user(device, client_ip);
+    transport
+        .account(&address)?
+        .map(|account| decode_user_record(&address, &account.owner, &account.data))
+        .transpose()
+}
+
+/// Every Device, by address.
+pub fn devices(transport: &dyn Transport) -> Result<Vec<(Pubkey, Device)>, ChainError> {
+    list(
+        transport,
+        Device::DISCRIMINATOR,
+        None,
+        |address, owner, data| decode(address, "Device", owner, data),
+    )
+}
+
+/// Every Reservation, or those of one device.
+pub fn reservations(
+    transport: &dyn Transport,
+    device: Option<&Pubkey>,
+) -> Result<Vec<(Pubkey, Reservation)>, ChainError> {
+    let device = device.map(|device| (RESERVATION_DEVICE_OFFSET, device));
+    list(
+        transport,
+        Reservation::DISCRIMINATOR,
+        device,
+        |address, owner, data| decode(address, "Reservation", owner, data),
+    )
+}
+
+/// Every User, or those of one device, in either layout.
+pub fn users(
+    transport: &dyn Transport,
+    device: Option<&Pubkey>,
+) -> Result<Vec<(Pubkey, UserRecord)>, ChainError> {
+    let device = device.map(|device| (USER_DEVICE_OFFSET, device));
+    list(transport, User::DISCRIMINATOR, device, decode_user_record)
+}
+
+#[cfg(test)]
+mod tests {
+    use anchor_lang::AccountSerialize;
+
+    use super::*;
+    use crate::types::{BgpStatus, TunnelNet, UserStatus};
+
+    #[test]
+    fn device_offsets_match_the_serialized_layouts() {
+        let device = Pubkey::new_unique();
+        let reservation = Reservation {
+            device,
+            client_ip: [10, 0, 0, 1],
+            payer: Pubkey::new_unique(),
+            reserved_at: 1,
+            expires_at: 2,
+            bump: 255,
+        };
+        let mut data = Vec::new();
+        reservation.try_serialize(&mut data).unwrap();
+        assert_eq!(
+            &data[RESERVATION_DEVICE_OFFSET..RESERVATION_DEVICE_OFFSET + 32],
+            device.as_ref()
+        );
+
+        let user = User {
+            owner: Pubkey::new_unique(),
+            device,
+            client_ip: [10, 0, 0, 1],
+            tunnel_net: TunnelNet {
+                network: [169, 254, 0, 0],
+                prefix_len: 31,
+            },
+            status: UserStatus::Activated,
+            created_at: 1,
+            payer: Pubkey::new_unique(),
+            bump: 255,
+            bgp_status: BgpStatus::Up,
+            last_bgp_up_at: 2,
+            last_bgp_reported_at: 3,
+        };
+        let mut data = Vec::new();
+        user.try_serialize(&mut data).unwrap();
+        assert_eq!(
+            &data[USER_DEVICE_OFFSET..USER_DEVICE_OFFSET + 32],
+            device.as_ref()
+        );
+    }
+
+    #[test]
+    fn filters_compare_bytes_at_their_offset() {
+        let memcmp = AccountFilter::Memcmp {
+            offset: 2,
+            bytes: vec![7, 8],
+        };
+        assert!(memcmp.matches(&[0, 0, 7, 8, 9]));
+        assert!(!memcmp.matches(&[0, 7, 8, 0]));
+        assert!(!memcmp.matches(&[0, 0, 7]), "data shorter than the window");
+        assert!(AccountFilter::DataSize(3).matches(&[1, 2, 3]));
+        assert!(!AccountFilter::DataSize(3).matches(&[1, 2]));
+    }
+}

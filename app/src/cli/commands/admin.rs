@@ -1,0 +1,145 @@
+//! `init`, `authority`, `allowlist`, `reservations pause|resume`: the admin's commands.
+
+use serde_json::json;
+use serviceability_client::chain;
+use serviceability_client::instructions as ix;
+use serviceability_client::types::AuthorityUpdate;
+
+use crate::cli::args::{AllowlistCommand, AuthorityCommand, AuthoritySetArgs, PauseCommand};
+use crate::cli::commands::{sent, written};
+use crate::cli::context::{CliError, CliResult, Context};
+use crate::cli::output::{list, GlobalStateView, Outcome};
+
+/// `init`
+pub fn init(context: &mut Context) -> CliResult<Outcome> {
+    if let Some(state) = chain::global_state(context.transport())? {
+        return Err(CliError::chain(format!(
+            "already initialized on {} (admin {})",
+            context.transport().describe(),
+            state.admin
+        )));
+    }
+    let admin = context.signer_pubkey()?;
+    let signature = sent!(context.submit("init", vec![ix::initialize(admin)])?);
+    let state = GlobalStateView::new(&context.global_state()?);
+    Ok(written(
+        &signature,
+        &format!("Initialized; admin and activator authority: {admin}"),
+        json!({ "global_state": state }),
+        &state.table(),
+    ))
+}
+
+/// `authority show|set`
+pub fn authority(context: &mut Context, command: &AuthorityCommand) -> CliResult<Outcome> {
+    let AuthorityCommand::Set(AuthoritySetArgs {
+        reservation,
+        activator,
+    }) = command
+    else {
+        let state = GlobalStateView::new(&context.global_state()?);
+        return Ok(Outcome::new(
+            &json!({ "global_state": state }),
+            state.table(),
+        ));
+    };
+    context.global_state()?;
+    let (update, summary) = match (reservation, activator) {
+        (Some(reservation), _) => (
+            AuthorityUpdate::Reservation {
+                new_authority: reservation.0,
+            },
+            match reservation.0 {
+                Some(key) => format!("Reservation authority set to {key}"),
+                None => "Reservation authority removed (foundation keys only)".to_string(),
+            },
+        ),
+        (None, Some(key)) => (
+            AuthorityUpdate::Activator {
+                new_authority: *key,
+            },
+            format!("Activator authority set to {key}"),
+        ),
+        (None, None) => unreachable!("clap requires one of the two"),
+    };
+    let admin = context.signer_pubkey()?;
+    let signature = sent!(context.submit("authority set", vec![ix::set_authority(admin, update)])?);
+    let state = GlobalStateView::new(&context.global_state()?);
+    Ok(written(
+        &signature,
+        &summary,
+        json!({ "global_state": state }),
+        &state.table(),
+    ))
+}
+
+/// `allowlist add|remove|list`
+pub fn allowlist(context: &mut Context, command: &AllowlistCommand) -> CliResult<Outcome> {
+    let (instruction, summary) = match command {
+        AllowlistCommand::List => {
+            let state = GlobalStateView::new(&context.global_state()?);
+            let text = list(
+                &["FOUNDATION KEY"],
+                state
+                    .foundation_allowlist
+                    .iter()
+                    .map(|key| vec![key.clone()]),
+                "the allowlist is empty",
+            );
+            return Ok(Outcome::new(
+                &json!({ "foundation_allowlist": state.foundation_allowlist }),
+                text,
+            ));
+        }
+        AllowlistCommand::Add { key } => {
+            context.global_state()?;
+            let admin = context.signer_pubkey()?;
+            (
+                ix::add_foundation_key(admin, *key),
+                format!("Added {key} to the foundation allowlist"),
+            )
+        }
+        AllowlistCommand::Remove { key } => {
+            context.global_state()?;
+            let admin = context.signer_pubkey()?;
+            (
+                ix::remove_foundation_key(admin, *key),
+                format!("Removed {key} from the foundation allowlist"),
+            )
+        }
+    };
+    let signature = sent!(context.submit("allowlist", vec![instruction])?);
+    let state = GlobalStateView::new(&context.global_state()?);
+    Ok(written(
+        &signature,
+        &summary,
+        json!({ "foundation_allowlist": state.foundation_allowlist }),
+        "",
+    ))
+}
+
+/// `reservations pause|resume`
+pub fn pause(context: &mut Context, command: &PauseCommand) -> CliResult<Outcome> {
+    let paused = matches!(command, PauseCommand::Pause);
+    context.global_state()?;
+    let admin = context.signer_pubkey()?;
+    let action = if paused {
+        "reservations pause"
+    } else {
+        "reservations resume"
+    };
+    let signature =
+        sent!(context.submit(action, vec![ix::set_reservations_paused(admin, paused)])?);
+    let state = context.global_state()?;
+    let summary = if state.reservations_paused {
+        "New reservations are paused"
+    } else {
+        "New reservations are accepted"
+    };
+    Ok(written(
+        &signature,
+        summary,
+        json!({ "reservations_paused": state.reservations_paused }),
+        "",
+    ))
+}

@@ -1,0 +1,52 @@
+//! The `serviceability` command line.
+
+pub mod args;
+pub mod commands;
+pub mod context;
+pub mod demo;
+pub mod output;
+pub mod validate;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::args::{Cli, Command, OutputFormat};
+use crate::cli::context::{CliResult, Context, Settings};
+use crate::cli::output::Outcome;
+
+/// Parses the command line, runs the command, prints its outcome, and maps failures to exit
+/// statuses: 2 for usage and input errors, 1 for on-chain failures.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(outcome) => {
+            print(&outcome, cli.output);
+            ExitCode::from(outcome.exit_code)
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(error.exit_code)
+        }
+    }
+}
+
+fn run(cli: &Cli) -> CliResult<Outcome> {
+    if let Command::Demo = cli.command {
+        return demo::run(cli);
+    }
+    let settings = Settings::resolve(cli)?;
+    let mut context = Context::open(settings, cli)?;
+    commands::dispatch(&mut context, &cli.command)
+}
+
+/// Prints an outcome in the chosen format.
+pub fn print(outcome: &Outcome, format: OutputFormat) {
+    match format {
+        OutputFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&outcome.json).expect("JSON values print")
+        ),
+        OutputFormat::Table => println!("{}", outcome.text),
+    }
+}

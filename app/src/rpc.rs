@@ -1,0 +1,209 @@
+//! The cluster transport: a Solana JSON-RPC endpoint, through `solana-rpc-client` (the
+//! client `anchor-client` wraps, of the agave line litesvm is built on, so both transports
+//! share transaction and account types).
+
+use anchor_lang::prelude::{Clock, Pubkey};
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::solana_program::sysvar::SysvarId;
+use solana_account::Account;
+use solana_account_decoder_client_types::UiAccountEncoding;
+use solana_commitment_config::CommitmentConfig;
+use solana_keypair::Keypair;
+use solana_message::Message;
+use solana_rpc_client::rpc_client::RpcClient;
+use solana_rpc_client_api::client_error::{Error as ClientError, ErrorKind};
+use solana_rpc_client_api::config::{
+    RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcSimulateTransactionConfig,
+};
+use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
+use solana_rpc_client_api::request::{RpcError, RpcResponseErrorData};
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+
+use crate::transport::{AccountFilter, Execution, Transport, TransportError};
+use crate::PROGRAM_ID;
+
+/// A cluster reached over JSON-RPC.
+pub struct RpcTransport {
+    client: RpcClient,
+    url: String,
+}
+
+impl RpcTransport {
+    /// A transport to `url`, reading and confirming at `commitment`.
+    pub fn new(url: &str, commitment: CommitmentConfig) -> Self {
+        RpcTransport {
+            client: RpcClient::new_with_commitment(url.to_string(), commitment),
+            url: url.to_string(),
+        }
+    }
+
+    /// The RPC client itself.
+    pub fn client(&self) -> &RpcClient {
+        &self.client
+    }
+
+    fn error(&self, error: ClientError) -> TransportError {
+        match error.kind() {
+            ErrorKind::Io(_) | ErrorKind::Reqwest(_) | ErrorKind::Middleware(_) => {
+                TransportError::Unreachable {
+                    url: self.url.clone(),
+                    reason: error.to_string(),
+                }
+            }
+            _ => TransportError::Rpc {
+                url: self.url.clone(),
+                reason: error.to_string(),
+            },
+        }
+    }
+
+    fn transaction(
+        &self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<Transaction, TransportError> {
+        let payer = signers
+            .first()
+            .ok_or_else(|| TransportError::Signing("no fee payer".into()))?;
+        let blockhash = self
+            .client
+            .get_latest_blockhash()
+            .map_err(|error| self.error(error))?;
+        let mut transaction =
+            Transaction::new_unsigned(Message::new(instructions, Some(&payer.pubkey())));
+        transaction
+            .try_sign(signers, blockhash)
+            .map_err(|error| TransportError::Signing(error.to_string()))?;
+        Ok(transaction)
+    }
+}
+
+impl Transport for RpcTransport {
+    fn describe(&self) -> String {
+        self.url.clone()
+    }
+
+    fn account(&self, address: &Pubkey) -> Result<Option<Account>, TransportError> {
+        self.client
+            .get_account_with_commitment(address, self.client.commitment())
+            .map(|response| response.value)
+            .map_err(|error| self.error(error))
+    }
+
+    fn program_accounts(
+        &self,
+        filters: &[AccountFilter],
+    ) -> Result<Vec<(Pubkey, Account)>, TransportError> {
+        let filters = filters
+            .iter()
+            .map(|filter| match filter {
+                AccountFilter::Memcmp { offset, bytes } => {
+                    RpcFilterType::Memcmp(Memcmp::new_raw_bytes(*offset, bytes.clone()))
+                }
+                AccountFilter::DataSize(size) => RpcFilterType::DataSize(*size),
+            })
+            .collect();
+        let config = RpcProgramAccountsConfig {
+            filters: Some(filters),
+            account_config: RpcAccountInfoConfig {
+                encoding: Some(UiAccountEncoding::Base64),
+                commitment: Some(self.client.commitment()),
+                ..RpcAccountInfoConfig::default()
+            },
+            ..RpcProgramAccountsConfig::default()
+        };
+        let accounts = self
+            .client
+            .get_program_ui_accounts_with_config(&PROGRAM_ID, config)
+            .map_err(|error| self.error(error))?;
+        let mut decoded = accounts
+            .into_iter()
+            .map(|(address, ui_account)| {
+                let account = ui_account
+                    .to_account_shared_data()
+                    .map(Account::from)
+                    .ok_or_else(|| TransportError::Rpc {
+                        url: self.url.clone(),
+                        reason: format!("account {address} came back in an unreadable encoding"),
+                    })?;
+                Ok((address, account))
+            })
+            .collect::<Result<Vec<_>, TransportError>>()?;
+        decoded.sort_by_key(|(address, _)| *address);
+        Ok(decoded)
+    }
+
+    fn clock(&self) -> Result<Clock, TransportError> {
+        let account =
+            self.account(&<Clock as SysvarId>::id())?
+                .ok_or_else(|| TransportError::Rpc {
+                    url: self.url.clone(),
+                    reason: "the Clock sysvar does not exist".into(),
+                })?;
+        bincode::deserialize(&account.data).map_err(|error| TransportError::Rpc {
+            url: self.url.clone(),
+            reason: format!("unreadable Clock sysvar: {error}"),
+        })
+    }
+
+    fn simulate(
+        &mut self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<Execution, TransportError> {
+        let transaction = self.transaction(instructions, signers)?;
+        let config = RpcSimulateTransactionConfig {
+            sig_verify: true,
+            commitment: Some(self.client.commitment()),
+            ..RpcSimulateTransactionConfig::default()
+        };
+        let simulation = self
+            .client
+            .simulate_transaction_with_config(&transaction, config)
+            .map_err(|error| self.error(error))?
+            .value;
+        Ok(Execution {
+            signature: transaction.signatures[0],
+            result: simulation.err.map_or(Ok(()), |error| Err(error.into())),
+            logs: simulation.logs.unwrap_or_default(),
+            compute_units: simulation.units_consumed,
+        })
+    }
+
+    fn send(
+        &mut self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<Execution, TransportError> {
+        let transaction = self.transaction(instructions, signers)?;
+        let signature = transaction.signatures[0];
+        match self.client.send_and_confirm_transaction(&transaction) {
+            Ok(_) => Ok(Execution {
+                signature,
+                result: Ok(()),
+                logs: Vec::new(),
+                compute_units: None,
+            }),
+            Err(error) => match error.get_transaction_error() {
+                Some(transaction_error) => Ok(Execution {
+                    signature,
+                    result: Err(transaction_error),
+                    logs: preflight_logs(&error),
+                    compute_units: None,
+                }),
+                None => Err(self.error(error)),
+            },
+        }
+    }
+}
+
+fn preflight_logs(error: &ClientError) -> Vec<String> {
+    match error.kind() {
+        ErrorKind::RpcError(RpcError::RpcResponseError {
+            data: RpcResponseErrorData::SendTransactionPreflightFailure(simulation),
+            ..
+        }) => simulation.logs.clone().unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,118 @@
+//! One interface over the two places the program runs: a cluster reached over JSON-RPC
+//! ([`crate::rpc::RpcTransport`]) and the embedded ledger ([`crate::embedded::EmbeddedLedger`]).
+//!
+//! Each transport builds and signs its own transactions from instructions, so callers never
+//! touch blockhashes or wire formats.
+
+use anchor_lang::prelude::{Clock, Pubkey};
+use anchor_lang::solana_program::instruction::Instruction;
+use solana_account::Account;
+use solana_keypair::Keypair;
+use solana_signature::Signature;
+use solana_transaction_error::TransactionError;
+
+use crate::embedded::LedgerError;
+
+/// A server-side filter on the program's accounts, as `getProgramAccounts` takes them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AccountFilter {
+    /// The account data holds `bytes` at `offset`.
+    Memcmp {
+        /// Byte offset into the account data.
+        offset: usize,
+        /// The bytes expected there.
+        bytes: Vec<u8>,
+    },
+    /// The account data is exactly this long.
+    DataSize(u64),
+}
+
+impl AccountFilter {
+    /// Whether `data` passes this filter (how the embedded ledger applies it).
+    pub fn matches(&self, data: &[u8]) -> bool {
+        match self {
+            AccountFilter::Memcmp { offset, bytes } => data
+                .get(*offset..offset.saturating_add(bytes.len()))
+                .is_some_and(|window| window == bytes.as_slice()),
+            AccountFilter::DataSize(size) => data.len() as u64 == *size,
+        }
+    }
+}
+
+/// What running a transaction (for real or in simulation) produced.
+#[derive(Clone, Debug)]
+pub struct Execution {
+    /// The transaction's signature (of the simulated transaction when simulating).
+    pub signature: Signature,
+    /// Success, or the error the runtime reported.
+    pub result: Result<(), TransactionError>,
+    /// The program logs.
+    pub logs: Vec<String>,
+    /// Compute units consumed, when the runtime reports them.
+    pub compute_units: Option<u64>,
+}
+
+/// Why a transport could not answer.
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    /// The RPC endpoint could not be reached (connection refused, DNS, timeout).
+    #[error("cannot reach {url}: {reason}")]
+    Unreachable {
+        /// The endpoint.
+        url: String,
+        /// What failed.
+        reason: String,
+    },
+    /// The endpoint answered with an error.
+    #[error("{url} answered with an error: {reason}")]
+    Rpc {
+        /// The endpoint.
+        url: String,
+        /// The error.
+        reason: String,
+    },
+    /// The transaction could not be signed with the keypairs given.
+    #[error("cannot sign the transaction: {0}")]
+    Signing(String),
+    /// The embedded ledger's file could not be used.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+}
+
+/// A place where the serviceability program runs.
+pub trait Transport {
+    /// Where this transport points, for messages ("https://…", "embedded ledger at …").
+    fn describe(&self) -> String;
+
+    /// The account at `address`, if it exists.
+    fn account(&self, address: &Pubkey) -> Result<Option<Account>, TransportError>;
+
+    /// The program's accounts that pass every filter, filtered where they are stored.
+    fn program_accounts(
+        &self,
+        filters: &[AccountFilter],
+    ) -> Result<Vec<(Pubkey, Account)>, TransportError>;
+
+    /// The cluster's Clock sysvar.
+    fn clock(&self) -> Result<Clock, TransportError>;
+
+    /// Runs `instructions` without committing anything; `signers[0]` pays the fee.
+    fn simulate(
+        &mut self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<Execution, TransportError>;
+
+    /// Sends `instructions` and waits for the outcome; `signers[0]` pays the fee.
+    fn send(
+        &mut self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<Execution, TransportError>;
+
+    /// Lets a local ledger fund a fee payer that has too little to pay (like a test
+    /// validator's faucet). Returns the lamports given; clusters give nothing.
+    fn top_up_fee_payer(&mut self, _payer: &Pubkey) -> Result<Option<u64>, TransportError> {
+        Ok(None)
+    }
+}
