@@ -148,16 +148,16 @@ mod tests {
 
     #[test]
     fn program_errors_come_from_the_idl() {
+        let code = u32::from(crate::serviceability::error::ServiceabilityError::MaxUsersExceeded);
         let failure = explain(
-            &TransactionError::InstructionError(0, InstructionError::Custom(6017)),
+            &TransactionError::InstructionError(0, InstructionError::Custom(code)),
             &[],
         );
         assert_eq!(failure.name, "MaxUsersExceeded");
-        assert_eq!(failure.code, Some(6017));
+        assert_eq!(failure.code, Some(code));
         assert!(failure.message.starts_with("Device is full"));
-        assert!(failure
-            .to_string()
-            .starts_with("MaxUsersExceeded (6017): Device is full"));
+        let line = failure.to_string();
+        assert!(line.starts_with(&format!("MaxUsersExceeded ({code}): Device is full")));
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! `demo`: a narrated tour on a fresh embedded ledger. Every step is a real command line,
 //! parsed and run exactly as if typed, each signed by the key whose role it is.
 
-
 use clap::Parser;
 use serde_json::{json, Value};
 use serviceability_client::embedded::EmbeddedLedger;
