@@ -43,6 +43,24 @@ fn msg_lines_and_errors_reach_the_transaction_logs() {
 }
 
 #[test]
+fn pubkey_logs_reach_the_transaction_logs_not_stdout() {
+    // A failed `has_one` makes Anchor log both keys with `Pubkey::log`, which on-chain is the
+    // `sol_log_pubkey` syscall; natively it goes through the patched solana-address.
+    let mut ledger = Ledger::new();
+    let stranger = ledger.funded_keypair();
+    let result = ledger.send(
+        &[ix::add_foundation_key(stranger.pubkey(), stranger.pubkey())],
+        &[&stranger],
+    );
+    assert_program_error(&result, ServiceabilityError::NotAdmin);
+    let logs = result.unwrap_err().meta.logs;
+    for key in [stranger.pubkey(), ledger.admin.pubkey()] {
+        let line = format!("Program log: {key}");
+        assert!(logs.contains(&line), "no `{line}` in {logs:#?}");
+    }
+}
+
+#[test]
 fn a_failed_cpi_fails_the_instruction_with_the_callees_error() {
     let mut ledger = Ledger::new();
     let device = ledger.activated_device("ams-1", 4);
