@@ -12,6 +12,7 @@ use anchor_lang::prelude::*;
 
 declare_program!(serviceability);
 
+pub mod agent;
 pub mod chain;
 pub mod embedded;
 pub mod errors;

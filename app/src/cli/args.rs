@@ -110,6 +110,8 @@ pub enum Command {
         #[arg(long)]
         device: Option<String>,
     },
+    /// Run a device's BGP telemetry agent, signing with its metrics publisher (-k).
+    Agent(AgentArgs),
     /// A narrated tour on a fresh embedded ledger.
     Demo,
     /// The embedded ledger itself.
@@ -355,4 +357,31 @@ pub enum LedgerCommand {
         #[arg(long, value_parser = humantime::parse_duration)]
         by: Duration,
     },
+}
+
+/// `agent`
+#[derive(Debug, Args)]
+pub struct AgentArgs {
+    /// The device (code or address).
+    #[arg(long)]
+    pub device: String,
+    /// Time between ticks.
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
+    pub interval: Duration,
+    /// Re-report an unchanged status when the last report is this old.
+    #[arg(long, default_value = "6h", value_parser = humantime::parse_duration)]
+    pub refresh_interval: Duration,
+    /// Report Down only after the session has been down this long (Up is reported at once).
+    #[arg(long, default_value = "5m", value_parser = humantime::parse_duration)]
+    pub down_grace: Duration,
+    /// The BGP port (sessions with it at either end count).
+    #[arg(long, default_value_t = 179)]
+    pub bgp_port: u16,
+    /// `proc` (/proc/net/tcp and /proc/net/tcp6) or a file in the same format.
+    #[arg(long, default_value = "proc", value_name = "proc|FILE")]
+    pub sockets: String,
+    /// Stop after this many ticks, once every submission is done [default: run until
+    /// SIGINT or SIGTERM].
+    #[arg(long)]
+    pub ticks: Option<u64>,
 }

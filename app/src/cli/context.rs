@@ -140,6 +140,7 @@ pub enum Backend {
 }
 
 /// Where `-u`, the config file and the defaults point.
+#[derive(Clone, Debug)]
 pub enum Target {
     /// The embedded ledger file.
     Embedded(PathBuf),
@@ -213,6 +214,65 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// The signing keypair.
+    pub fn keypair(&self) -> CliResult<Keypair> {
+        match &self.signer {
+            SignerSource::Loaded(keypair) => Ok(keypair.insecure_clone()),
+            SignerSource::Path { path, origin } => read_signer(path, origin),
+        }
+    }
+
+    /// Opens a fresh transport to the target each time it is called (the embedded ledger is
+    /// locked only while the transport lives).
+    pub fn transport_factory(
+        &self,
+    ) -> impl FnMut() -> Result<Box<dyn Transport>, TransportError> + Send + Clone + 'static {
+        let target = self.target.clone();
+        let commitment = self.commitment;
+        move || -> Result<Box<dyn Transport>, TransportError> {
+            Ok(match &target {
+                Target::Embedded(path) => Box::new(EmbeddedLedger::open(path)?),
+                Target::Rpc(url) => Box::new(RpcTransport::new(url, commitment)),
+            })
+        }
+    }
+}
+
+/// The device named by `name` on `transport`: a device address, or a code.
+pub fn resolve_device(transport: &dyn Transport, name: &str) -> CliResult<(Pubkey, Device)> {
+    if let Ok(address) = Pubkey::from_str(name) {
+        if let Some(device) = chain::device(transport, &address)? {
+            return Ok((address, device));
+        }
+    }
+    if !is_valid_device_code(name) {
+        return Err(CliError::input(format!(
+            "`{name}` is neither a device address nor a device code (1 to 32 characters of \
+             [a-z0-9-])"
+        )));
+    }
+    let address = pda::device(name);
+    match chain::device(transport, &address)? {
+        Some(device) => Ok((address, device)),
+        None => Err(CliError::input(format!(
+            "unknown device `{name}` on {}",
+            transport.describe()
+        ))),
+    }
+}
+
+fn read_signer(path: &Path, origin: &str) -> CliResult<Keypair> {
+    read_keypair_file(path).map_err(|error| {
+        CliError::input(format!(
+            "cannot read the keypair at {} (from {origin}): {error}; pass -k PATH, or create \
+             one with `solana-keygen new -o {}`",
+            path.display(),
+            path.display()
+        ))
+    })
+}
+
 /// The transport, signer and output of one invocation.
 pub struct Context {
     backend: Backend,
@@ -282,15 +342,7 @@ impl Context {
     /// The signing keypair, loaded on first use.
     pub fn signer(&mut self) -> CliResult<&Keypair> {
         if let SignerSource::Path { path, origin } = &self.signer {
-            let keypair = read_keypair_file(path).map_err(|error| {
-                CliError::input(format!(
-                    "cannot read the keypair at {} (from {origin}): {error}; pass -k PATH, or \
-                     create one with `solana-keygen new -o {}`",
-                    path.display(),
-                    path.display()
-                ))
-            })?;
-            self.signer = SignerSource::Loaded(keypair);
+            self.signer = SignerSource::Loaded(read_signer(path, origin)?);
         }
         match &self.signer {
             SignerSource::Loaded(keypair) => Ok(keypair),
@@ -320,25 +372,7 @@ impl Context {
 
     /// The device named by `name`: a device address, or a code.
     pub fn device(&self, name: &str) -> CliResult<(Pubkey, Device)> {
-        if let Ok(address) = Pubkey::from_str(name) {
-            if let Some(device) = chain::device(self.transport(), &address)? {
-                return Ok((address, device));
-            }
-        }
-        if !is_valid_device_code(name) {
-            return Err(CliError::input(format!(
-                "`{name}` is neither a device address nor a device code (1 to 32 characters \
-                 of [a-z0-9-])"
-            )));
-        }
-        let address = pda::device(name);
-        match chain::device(self.transport(), &address)? {
-            Some(device) => Ok((address, device)),
-            None => Err(CliError::input(format!(
-                "unknown device `{name}` on {}",
-                self.transport().describe()
-            ))),
-        }
+        resolve_device(self.transport(), name)
     }
 
     /// The code of each device, to label listings.

@@ -36,6 +36,10 @@ fn run(cli: &Cli) -> CliResult<Outcome> {
         return demo::run(cli);
     }
     let settings = Settings::resolve(cli)?;
+    if let Command::Agent(args) = &cli.command {
+        // The agent opens its transport per tick and per transaction.
+        return commands::agent::run(&settings, args, cli.output);
+    }
     let mut context = Context::open(settings, cli)?;
     commands::dispatch(&mut context, &cli.command)
 }

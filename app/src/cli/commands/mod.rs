@@ -2,6 +2,7 @@
 //! through [`Context::submit`], and returns an [`Outcome`].
 
 pub mod admin;
+pub mod agent;
 pub mod audit;
 pub mod device;
 pub mod ledger;
@@ -39,7 +40,9 @@ pub fn dispatch(context: &mut Context, command: &Command) -> CliResult<Outcome> 
         Command::User(command) => user::run(context, command),
         Command::Audit { device } => audit::run(context, device.as_deref()),
         Command::Ledger(command) => ledger::run(context, command),
-        Command::Demo => unreachable!("the demo opens its own ledger"),
+        Command::Demo | Command::Agent(_) => {
+            unreachable!("the demo and the agent open their own transports")
+        }
     }
 }
 
