@@ -20,16 +20,15 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anchor_lang::prelude::{Clock, Pubkey};
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{system_program, AnchorDeserialize, AnchorSerialize};
+use litesvm::types::{FailedTransactionMetadata, TransactionMetadata};
 use litesvm::LiteSVM;
 use serviceability_host::{add_serviceability, HostError, ProgramRuntime};
 use sha2::{Digest, Sha256};
 use solana_account::Account;
 use solana_keypair::Keypair;
-use solana_message::Message;
-use solana_signer::Signer;
-use solana_transaction::Transaction;
+use solana_signature::Signature;
 
-use crate::transport::{AccountFilter, Execution, Transport, TransportError};
+use crate::transport::{signed_transaction, AccountFilter, Execution, Transport, TransportError};
 use crate::PROGRAM_ID;
 
 /// The first bytes of every ledger file.
@@ -306,20 +305,29 @@ impl EmbeddedLedger {
         Ok(())
     }
 
-    fn transaction(
+    /// The outcome of a transaction, as an [`Execution`].
+    fn execution(
         &self,
-        instructions: &[Instruction],
-        signers: &[&Keypair],
-    ) -> Result<Transaction, TransportError> {
-        let payer = signers
-            .first()
-            .ok_or_else(|| TransportError::Signing("no fee payer".into()))?;
-        let message = Message::new(instructions, Some(&payer.pubkey()));
-        let mut transaction = Transaction::new_unsigned(message);
-        transaction
-            .try_sign(signers, self.svm.latest_blockhash())
-            .map_err(|error| TransportError::Signing(error.to_string()))?;
-        Ok(transaction)
+        signature: Signature,
+        outcome: Result<TransactionMetadata, FailedTransactionMetadata>,
+    ) -> Execution {
+        match outcome {
+            Ok(meta) => Execution {
+                signature,
+                result: Ok(()),
+                logs: meta.logs,
+                compute_units: self
+                    .runtime
+                    .reports_compute_units()
+                    .then_some(meta.compute_units_consumed),
+            },
+            Err(failed) => Execution {
+                signature,
+                result: Err(failed.err),
+                logs: failed.meta.logs,
+                compute_units: None,
+            },
+        }
     }
 }
 
@@ -355,25 +363,13 @@ impl Transport for EmbeddedLedger {
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<Execution, TransportError> {
-        let transaction = self.transaction(instructions, signers)?;
+        let transaction = signed_transaction(instructions, signers, self.svm.latest_blockhash())?;
         let signature = transaction.signatures[0];
-        Ok(match self.svm.simulate_transaction(transaction) {
-            Ok(info) => Execution {
-                signature,
-                result: Ok(()),
-                logs: info.meta.logs,
-                compute_units: self
-                    .runtime
-                    .reports_compute_units()
-                    .then_some(info.meta.compute_units_consumed),
-            },
-            Err(failed) => Execution {
-                signature,
-                result: Err(failed.err),
-                logs: failed.meta.logs,
-                compute_units: None,
-            },
-        })
+        let outcome = self
+            .svm
+            .simulate_transaction(transaction)
+            .map(|info| info.meta);
+        Ok(self.execution(signature, outcome))
     }
 
     fn send(
@@ -381,28 +377,12 @@ impl Transport for EmbeddedLedger {
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<Execution, TransportError> {
-        let transaction = self.transaction(instructions, signers)?;
+        let transaction = signed_transaction(instructions, signers, self.svm.latest_blockhash())?;
         let signature = transaction.signatures[0];
         let outcome = self.svm.send_transaction(transaction);
         // A fresh blockhash for the next transaction, so identical ones do not collide.
         self.svm.expire_blockhash();
-        let execution = match outcome {
-            Ok(meta) => Execution {
-                signature,
-                result: Ok(()),
-                logs: meta.logs,
-                compute_units: self
-                    .runtime
-                    .reports_compute_units()
-                    .then_some(meta.compute_units_consumed),
-            },
-            Err(failed) => Execution {
-                signature,
-                result: Err(failed.err),
-                logs: failed.meta.logs,
-                compute_units: None,
-            },
-        };
+        let execution = self.execution(signature, outcome);
         // Only a successful transaction is kept: a failure leaves the file as it was.
         if execution.result.is_ok() {
             self.save()?;

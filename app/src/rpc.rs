@@ -9,7 +9,6 @@ use solana_account::Account;
 use solana_account_decoder_client_types::UiAccountEncoding;
 use solana_commitment_config::CommitmentConfig;
 use solana_keypair::Keypair;
-use solana_message::Message;
 use solana_rpc_client::rpc_client::RpcClient;
 use solana_rpc_client_api::client_error::{Error as ClientError, ErrorKind};
 use solana_rpc_client_api::config::{
@@ -17,10 +16,9 @@ use solana_rpc_client_api::config::{
 };
 use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
 use solana_rpc_client_api::request::{RpcError, RpcResponseErrorData};
-use solana_signer::Signer;
 use solana_transaction::Transaction;
 
-use crate::transport::{AccountFilter, Execution, Transport, TransportError};
+use crate::transport::{signed_transaction, AccountFilter, Execution, Transport, TransportError};
 use crate::PROGRAM_ID;
 
 /// A cluster reached over JSON-RPC.
@@ -63,19 +61,11 @@ impl RpcTransport {
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<Transaction, TransportError> {
-        let payer = signers
-            .first()
-            .ok_or_else(|| TransportError::Signing("no fee payer".into()))?;
         let blockhash = self
             .client
             .get_latest_blockhash()
             .map_err(|error| self.error(error))?;
-        let mut transaction =
-            Transaction::new_unsigned(Message::new(instructions, Some(&payer.pubkey())));
-        transaction
-            .try_sign(signers, blockhash)
-            .map_err(|error| TransportError::Signing(error.to_string()))?;
-        Ok(transaction)
+        signed_transaction(instructions, signers, blockhash)
     }
 }
 

@@ -7,8 +7,12 @@
 use anchor_lang::prelude::{Clock, Pubkey};
 use anchor_lang::solana_program::instruction::Instruction;
 use solana_account::Account;
+use solana_hash::Hash;
 use solana_keypair::Keypair;
+use solana_message::Message;
 use solana_signature::Signature;
+use solana_signer::Signer;
+use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
 
 use crate::embedded::LedgerError;
@@ -115,4 +119,21 @@ pub trait Transport {
     fn top_up_fee_payer(&mut self, _payer: &Pubkey) -> Result<Option<u64>, TransportError> {
         Ok(None)
     }
+}
+
+/// A legacy transaction of `instructions`, paid by `signers[0]` and signed by all of them.
+pub fn signed_transaction(
+    instructions: &[Instruction],
+    signers: &[&Keypair],
+    blockhash: Hash,
+) -> Result<Transaction, TransportError> {
+    let payer = signers
+        .first()
+        .ok_or_else(|| TransportError::Signing("no fee payer".into()))?;
+    let mut transaction =
+        Transaction::new_unsigned(Message::new(instructions, Some(&payer.pubkey())));
+    transaction
+        .try_sign(signers, blockhash)
+        .map_err(|error| TransportError::Signing(error.to_string()))?;
+    Ok(transaction)
 }
