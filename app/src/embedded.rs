@@ -3,15 +3,24 @@
 //! it survives between invocations.
 //!
 //! The file holds a magic header, a format version, a SHA-256 of the body and the body: the
-//! clock and every wallet and program-owned account. Builtins, sysvars and the program itself
-//! are not stored; they are rebuilt when the file is opened. A file that does not start with
-//! the magic, or whose checksum does not match, is refused and never overwritten.
+//! clock, every wallet and program-owned account, and the most recent transactions (format 2;
+//! a format-1 file is read with an empty history and written back as format 2). Builtins,
+//! sysvars and the program itself are not stored; they are rebuilt when the file is opened. A
+//! file that does not start with the magic, or whose checksum does not match, is refused and
+//! never overwritten.
+//!
+//! Blockhashes and slots behave as on a cluster: every transaction that lands takes the
+//! current slot and the ledger moves to the next one; the blockhash of a slot is derived from
+//! it, and a transaction is accepted while its blockhash is one of the last
+//! [`MAX_BLOCKHASH_AGE`] slots'. A signature already in the history is refused
+//! (`AlreadyProcessed`), across invocations.
 //!
 //! One invocation at a time: opening takes an exclusive lock on `<file>.lock` and holds it
 //! until the ledger is dropped, so concurrent commands on one file run one after the other.
 //! Saving writes a temporary file beside the ledger and renames it over the old one, so a
 //! crash leaves either the old or the new state.
 
+use std::collections::VecDeque;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -25,20 +34,35 @@ use litesvm::LiteSVM;
 use serviceability_host::{add_serviceability, HostError, ProgramRuntime};
 use sha2::{Digest, Sha256};
 use solana_account::Account;
+use solana_hash::Hash;
 use solana_keypair::Keypair;
+use solana_message::inner_instruction::InnerInstructionsList;
+use solana_message::VersionedMessage;
 use solana_signature::Signature;
+use solana_signer::Signer;
+use solana_transaction::versioned::VersionedTransaction;
+use solana_transaction_context::transaction::TransactionReturnData;
+use solana_transaction_error::TransactionError;
 
 use crate::transport::{signed_transaction, AccountFilter, Execution, Transport, TransportError};
 use crate::PROGRAM_ID;
 
 /// The first bytes of every ledger file.
 pub const LEDGER_MAGIC: &[u8; 8] = b"SVCLEDGR";
-/// The body format this build reads and writes.
-pub const LEDGER_FORMAT_VERSION: u16 = 1;
+/// The body format this build writes (it also reads format 1, which had no history).
+pub const LEDGER_FORMAT_VERSION: u16 = 2;
+/// How many recent transactions the ledger keeps (for `getTransaction` and
+/// `getSignatureStatuses`); older ones are forgotten, as by a validator without history.
+pub const TRANSACTION_HISTORY_CAPACITY: usize = 1_000;
+/// How many slots a blockhash stays usable, as on a cluster.
+pub const MAX_BLOCKHASH_AGE: u64 = 150;
 /// A fee payer below this balance is topped up by [`EmbeddedLedger::top_up`].
 pub const TOP_UP_THRESHOLD: u64 = 1_000_000_000;
 /// What a top-up brings a fee payer to (100 SOL).
 pub const TOP_UP_LAMPORTS: u64 = 100_000_000_000;
+
+/// The fee per signature under litesvm's default fee structure (a cluster's too).
+const LAMPORTS_PER_SIGNATURE: u64 = 5_000;
 
 const HEADER_LEN: usize = LEDGER_MAGIC.len() + 2 + 32;
 
@@ -106,7 +130,7 @@ struct StoredAccount {
     data: Vec<u8>,
 }
 
-/// The body of a ledger file.
+/// The body of a ledger file (format 2).
 #[derive(AnchorSerialize, AnchorDeserialize)]
 struct LedgerImage {
     program_id: Pubkey,
@@ -115,6 +139,90 @@ struct LedgerImage {
     /// Seconds added to the wall clock by [`EmbeddedLedger::warp`].
     clock_offset: i64,
     accounts: Vec<StoredAccount>,
+    /// Oldest first.
+    history: Vec<RecordedTransaction>,
+}
+
+/// The body of a format-1 ledger file: format 2 without the history.
+#[derive(AnchorDeserialize)]
+struct LedgerImageV1 {
+    program_id: Pubkey,
+    slot: u64,
+    unix_timestamp: i64,
+    clock_offset: i64,
+    accounts: Vec<StoredAccount>,
+}
+
+/// A transaction the ledger executed, kept for `getTransaction` and `getSignatureStatuses`.
+/// Failed transactions are kept when they were executed (an instruction failed), as a
+/// cluster keeps them; transactions refused before execution are not.
+#[derive(Clone, AnchorSerialize, AnchorDeserialize)]
+pub struct RecordedTransaction {
+    signature: [u8; 64],
+    /// The slot it landed in.
+    pub slot: u64,
+    /// The ledger clock (unix seconds) when it landed.
+    pub block_time: i64,
+    /// The transaction in wire format (bincode).
+    wire: Vec<u8>,
+    /// The error, bincode-encoded, when it failed.
+    error: Option<Vec<u8>>,
+    /// The program logs.
+    pub logs: Vec<String>,
+    /// The fee charged, in lamports.
+    pub fee: u64,
+    /// Compute units consumed.
+    pub compute_units: u64,
+    /// Balances of the message's account keys before it ran.
+    pub pre_balances: Vec<u64>,
+    /// Balances of the message's account keys after it ran.
+    pub post_balances: Vec<u64>,
+    /// Inner instructions per top-level instruction (bincode `InnerInstructionsList`).
+    inner_instructions: Vec<u8>,
+    /// Return data: the program that set it and the bytes.
+    pub return_data: Option<(Pubkey, Vec<u8>)>,
+}
+
+impl RecordedTransaction {
+    /// Its first signature.
+    pub fn signature(&self) -> Signature {
+        Signature::from(self.signature)
+    }
+
+    /// The transaction as it was sent.
+    pub fn transaction(&self) -> VersionedTransaction {
+        bincode::deserialize(&self.wire).expect("recorded transactions were encoded by us")
+    }
+
+    /// Its outcome.
+    pub fn result(&self) -> Result<(), TransactionError> {
+        match &self.error {
+            None => Ok(()),
+            Some(bytes) => Err(bincode::deserialize(bytes)
+                .expect("recorded transaction errors were encoded by us")),
+        }
+    }
+
+    /// The instructions invoked by each top-level instruction.
+    pub fn inner_instructions(&self) -> InnerInstructionsList {
+        bincode::deserialize(&self.inner_instructions)
+            .expect("recorded inner instructions were encoded by us")
+    }
+}
+
+/// What [`EmbeddedLedger::simulate_transaction`] produced.
+#[derive(Clone, Debug)]
+pub struct Simulation {
+    /// The outcome, logs and compute units.
+    pub execution: Execution,
+    /// The fee the transaction would pay.
+    pub fee: u64,
+    /// Inner instructions per top-level instruction.
+    pub inner_instructions: InnerInstructionsList,
+    /// Return data, when set.
+    pub return_data: Option<(Pubkey, Vec<u8>)>,
+    /// The accounts as the transaction would leave them.
+    pub post_accounts: Vec<(Pubkey, Account)>,
 }
 
 /// The embedded ledger, open and locked.
@@ -124,6 +232,8 @@ pub struct EmbeddedLedger {
     path: PathBuf,
     existed: bool,
     clock_offset: i64,
+    /// Oldest first, at most [`TRANSACTION_HISTORY_CAPACITY`].
+    history: VecDeque<RecordedTransaction>,
     /// Held for the ledger's lifetime: the exclusive lock on `<path>.lock`.
     _lock: File,
 }
@@ -148,7 +258,11 @@ impl EmbeddedLedger {
             .map_err(io_error)?;
         lock.lock().map_err(io_error)?;
 
-        let mut svm = LiteSVM::new();
+        // Signatures and blockhashes are checked by `submit` (blockhashes against the stored
+        // slot, which litesvm's single latest blockhash cannot do across invocations).
+        let mut svm = LiteSVM::new()
+            .with_sigverify(false)
+            .with_blockhash_check(false);
         let runtime = add_serviceability(&mut svm)?;
         let (existed, image) = match fs::read(path) {
             Ok(bytes) => (true, Some(decode_image(path, &bytes)?)),
@@ -161,6 +275,7 @@ impl EmbeddedLedger {
             path: path.to_path_buf(),
             existed,
             clock_offset: 0,
+            history: VecDeque::new(),
             _lock: lock,
         };
         let mut clock: Clock = ledger.svm.get_sysvar();
@@ -189,7 +304,8 @@ impl EmbeddedLedger {
                     })?;
             }
             ledger.clock_offset = image.clock_offset;
-            clock.slot = image.slot + 1;
+            ledger.history = image.history.into();
+            clock.slot = image.slot;
             clock.unix_timestamp = image.unix_timestamp;
         }
         // The ledger's time follows the wall clock (plus any warp) and never goes back.
@@ -224,6 +340,213 @@ impl EmbeddedLedger {
     /// [`save`](Self::save) to keep the changes.
     pub fn svm_mut(&mut self) -> &mut LiteSVM {
         &mut self.svm
+    }
+
+    /// The current slot: the one the next transaction lands in.
+    pub fn slot(&self) -> u64 {
+        self.svm.get_sysvar::<Clock>().slot
+    }
+
+    /// The blockhash of the current slot, for new transactions.
+    pub fn latest_blockhash(&self) -> Hash {
+        blockhash_of_slot(self.slot())
+    }
+
+    /// The last block height at which [`latest_blockhash`](Self::latest_blockhash) is usable
+    /// (block height and slot are the same here: no slot is ever skipped).
+    pub fn last_valid_block_height(&self) -> u64 {
+        self.slot() + MAX_BLOCKHASH_AGE
+    }
+
+    /// Whether a transaction with this blockhash would still be accepted.
+    pub fn is_blockhash_valid(&self, blockhash: &Hash) -> bool {
+        let slot = self.slot();
+        (slot.saturating_sub(MAX_BLOCKHASH_AGE)..=slot)
+            .any(|recent| blockhash_of_slot(recent) == *blockhash)
+    }
+
+    /// A recorded transaction, if it is still in the history.
+    pub fn recorded_transaction(&self, signature: &Signature) -> Option<&RecordedTransaction> {
+        self.history
+            .iter()
+            .find(|recorded| recorded.signature == *signature.as_array())
+    }
+
+    /// Runs `transaction` and records it; saves the ledger when it was executed. A
+    /// transaction with a bad signature, an unknown or expired blockhash, or a signature
+    /// already recorded is refused before execution (nothing recorded or saved).
+    pub fn submit(&mut self, transaction: VersionedTransaction) -> Result<Execution, LedgerError> {
+        let signature = transaction.signatures.first().copied().unwrap_or_default();
+        let refused = |error| Execution {
+            signature,
+            result: Err(error),
+            logs: Vec::new(),
+            compute_units: None,
+        };
+        if self.recorded_transaction(&signature).is_some() {
+            return Ok(refused(TransactionError::AlreadyProcessed));
+        }
+        if let Some(error) = self.precheck(&transaction, true) {
+            return Ok(refused(error));
+        }
+        let keys = transaction.message.static_account_keys().to_vec();
+        let balances = |svm: &LiteSVM| -> Vec<u64> {
+            keys.iter()
+                .map(|key| svm.get_balance(key).unwrap_or(0))
+                .collect()
+        };
+        let pre_balances = balances(&self.svm);
+        let clock: Clock = self.svm.get_sysvar();
+        let wire = bincode::serialize(&transaction).expect("a transaction serializes");
+        let outcome = self.svm.send_transaction(transaction);
+        let meta = match &outcome {
+            Ok(meta) => meta,
+            Err(failed) => &failed.meta,
+        };
+        let executed = match &outcome {
+            Ok(_) => true,
+            Err(failed) => matches!(failed.err, TransactionError::InstructionError(..)),
+        };
+        if executed {
+            let recorded = RecordedTransaction {
+                signature: *signature.as_array(),
+                slot: clock.slot,
+                block_time: clock.unix_timestamp,
+                wire,
+                error: outcome
+                    .as_ref()
+                    .err()
+                    .map(|failed| bincode::serialize(&failed.err).expect("errors serialize")),
+                logs: meta.logs.clone(),
+                fee: meta.fee,
+                compute_units: meta.compute_units_consumed,
+                pre_balances,
+                post_balances: balances(&self.svm),
+                inner_instructions: bincode::serialize(&meta.inner_instructions)
+                    .expect("inner instructions serialize"),
+                return_data: return_data(&meta.return_data),
+            };
+            if self.history.len() == TRANSACTION_HISTORY_CAPACITY {
+                self.history.pop_front();
+            }
+            self.history.push_back(recorded);
+            // The slot is used: the next transaction lands in the next one.
+            let mut clock = clock;
+            clock.slot += 1;
+            self.svm.set_sysvar(&clock);
+        }
+        let execution = self.execution(signature, outcome);
+        if executed {
+            self.save()?;
+        }
+        Ok(execution)
+    }
+
+    /// Runs `transaction` without committing anything. With `verify_signatures` false the
+    /// signatures are not checked (they may be placeholders, as RPC simulation allows).
+    pub fn simulate_transaction(
+        &self,
+        transaction: VersionedTransaction,
+        verify_signatures: bool,
+    ) -> Simulation {
+        let signature = transaction.signatures.first().copied().unwrap_or_default();
+        if let Some(error) = self.precheck(&transaction, verify_signatures) {
+            return Simulation {
+                execution: Execution {
+                    signature,
+                    result: Err(error),
+                    logs: Vec::new(),
+                    compute_units: None,
+                },
+                fee: 0,
+                inner_instructions: Vec::new(),
+                return_data: None,
+                post_accounts: Vec::new(),
+            };
+        }
+        let (outcome, post_accounts) = match self.svm.simulate_transaction(transaction) {
+            Ok(info) => (
+                Ok(info.meta),
+                info.post_accounts
+                    .into_iter()
+                    .map(|(address, account)| (address, Account::from(account)))
+                    .collect(),
+            ),
+            Err(failed) => (Err(failed), Vec::new()),
+        };
+        let meta = match &outcome {
+            Ok(meta) => meta,
+            Err(failed) => &failed.meta,
+        };
+        Simulation {
+            fee: meta.fee,
+            inner_instructions: meta.inner_instructions.clone(),
+            return_data: return_data(&meta.return_data),
+            post_accounts,
+            execution: self.execution(signature, outcome),
+        }
+    }
+
+    /// The checks a cluster makes before executing: well-formed, signatures (when asked),
+    /// a recent blockhash.
+    fn precheck(
+        &self,
+        transaction: &VersionedTransaction,
+        verify_signatures: bool,
+    ) -> Option<TransactionError> {
+        if transaction.sanitize().is_err() {
+            return Some(TransactionError::SanitizeFailure);
+        }
+        if verify_signatures && !transaction.verify_with_results().iter().all(|ok| *ok) {
+            return Some(TransactionError::SignatureFailure);
+        }
+        if !self.is_blockhash_valid(transaction.message.recent_blockhash()) {
+            return Some(TransactionError::BlockhashNotFound);
+        }
+        None
+    }
+
+    /// The accounts owned by `program` that pass every filter, sorted by address.
+    pub fn accounts_of(
+        &self,
+        program: &Pubkey,
+        filters: &[AccountFilter],
+    ) -> Vec<(Pubkey, Account)> {
+        let mut accounts: Vec<(Pubkey, Account)> = self
+            .svm
+            .get_program_accounts(program)
+            .into_iter()
+            .filter(|(_, account)| filters.iter().all(|filter| filter.matches(&account.data)))
+            .collect();
+        accounts.sort_by_key(|(address, _)| *address);
+        accounts
+    }
+
+    /// The fee a transaction with `message` pays.
+    pub fn fee_for_message(&self, message: &VersionedMessage) -> u64 {
+        u64::from(message.header().num_required_signatures) * LAMPORTS_PER_SIGNATURE
+    }
+
+    /// Sends `lamports` to `address` from the ledger's faucet, as a recorded transfer (what a
+    /// test validator's `requestAirdrop` does); the faucet never runs dry.
+    pub fn airdrop(&mut self, address: &Pubkey, lamports: u64) -> Result<Execution, LedgerError> {
+        let faucet = faucet_keypair();
+        let faucet_address = faucet.pubkey();
+        let needed = lamports.saturating_add(TOP_UP_LAMPORTS);
+        if self.svm.get_balance(&faucet_address).unwrap_or(0) < needed {
+            let account = Account::new(needed.saturating_mul(2), 0, &system_program::ID);
+            self.svm
+                .set_account(faucet_address, account)
+                .expect("a system account can be set");
+        }
+        let transfer = anchor_lang::solana_program::system_instruction::transfer(
+            &faucet_address,
+            address,
+            lamports,
+        );
+        let transaction = signed_transaction(&[transfer], &[&faucet], self.latest_blockhash())
+            .expect("the faucet signs its own transfer");
+        self.submit(transaction.into())
     }
 
     /// Moves the ledger's clock forward by `seconds`, now and in every later invocation.
@@ -285,6 +608,7 @@ impl EmbeddedLedger {
             unix_timestamp: clock.unix_timestamp,
             clock_offset: self.clock_offset,
             accounts,
+            history: self.history.iter().cloned().collect(),
         };
         let mut body = Vec::new();
         image.serialize(&mut body).map_err(io_error)?;
@@ -344,14 +668,7 @@ impl Transport for EmbeddedLedger {
         &self,
         filters: &[AccountFilter],
     ) -> Result<Vec<(Pubkey, Account)>, TransportError> {
-        let mut accounts: Vec<(Pubkey, Account)> = self
-            .svm
-            .get_program_accounts(&PROGRAM_ID)
-            .into_iter()
-            .filter(|(_, account)| filters.iter().all(|filter| filter.matches(&account.data)))
-            .collect();
-        accounts.sort_by_key(|(address, _)| *address);
-        Ok(accounts)
+        Ok(self.accounts_of(&PROGRAM_ID, filters))
     }
 
     fn clock(&self) -> Result<Clock, TransportError> {
@@ -363,13 +680,10 @@ impl Transport for EmbeddedLedger {
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<Execution, TransportError> {
-        let transaction = signed_transaction(instructions, signers, self.svm.latest_blockhash())?;
-        let signature = transaction.signatures[0];
-        let outcome = self
-            .svm
-            .simulate_transaction(transaction)
-            .map(|info| info.meta);
-        Ok(self.execution(signature, outcome))
+        let transaction = signed_transaction(instructions, signers, self.latest_blockhash())?;
+        Ok(self
+            .simulate_transaction(transaction.into(), true)
+            .execution)
     }
 
     fn send(
@@ -377,17 +691,8 @@ impl Transport for EmbeddedLedger {
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<Execution, TransportError> {
-        let transaction = signed_transaction(instructions, signers, self.svm.latest_blockhash())?;
-        let signature = transaction.signatures[0];
-        let outcome = self.svm.send_transaction(transaction);
-        // A fresh blockhash for the next transaction, so identical ones do not collide.
-        self.svm.expire_blockhash();
-        let execution = self.execution(signature, outcome);
-        // Only a successful transaction is kept: a failure leaves the file as it was.
-        if execution.result.is_ok() {
-            self.save()?;
-        }
-        Ok(execution)
+        let transaction = signed_transaction(instructions, signers, self.latest_blockhash())?;
+        Ok(self.submit(transaction.into())?)
     }
 
     fn top_up_fee_payer(&mut self, payer: &Pubkey) -> Result<Option<u64>, TransportError> {
@@ -409,6 +714,25 @@ fn wall_clock_secs() -> i64 {
         .unwrap_or(0)
 }
 
+/// The ledger's faucet (for `requestAirdrop`): a fixed key, like a test validator's.
+fn faucet_keypair() -> Keypair {
+    let seed: [u8; 32] = Sha256::digest(b"serviceability embedded ledger faucet").into();
+    Keypair::new_from_array(seed)
+}
+
+/// The blockhash of `slot`: derived from it, so every slot has its own and a transaction
+/// signed for one slot cannot collide with the same instructions signed for another.
+pub fn blockhash_of_slot(slot: u64) -> Hash {
+    let mut hasher = Sha256::new();
+    hasher.update(b"serviceability embedded ledger blockhash");
+    hasher.update(slot.to_le_bytes());
+    Hash::new_from_array(hasher.finalize().into())
+}
+
+fn return_data(data: &TransactionReturnData) -> Option<(Pubkey, Vec<u8>)> {
+    (!data.data.is_empty()).then(|| (data.program_id, data.data.clone()))
+}
+
 fn decode_image(path: &Path, bytes: &[u8]) -> Result<LedgerImage, LedgerError> {
     if bytes.len() < HEADER_LEN || !bytes.starts_with(LEDGER_MAGIC) {
         return Err(LedgerError::Foreign {
@@ -416,7 +740,7 @@ fn decode_image(path: &Path, bytes: &[u8]) -> Result<LedgerImage, LedgerError> {
         });
     }
     let version = u16::from_le_bytes([bytes[8], bytes[9]]);
-    if version != LEDGER_FORMAT_VERSION {
+    if !(1..=LEDGER_FORMAT_VERSION).contains(&version) {
         return Err(LedgerError::Version {
             path: path.to_path_buf(),
             found: version,
@@ -431,5 +755,17 @@ fn decode_image(path: &Path, bytes: &[u8]) -> Result<LedgerImage, LedgerError> {
     if Sha256::digest(body).as_slice() != checksum {
         return Err(corrupted("checksum mismatch".into()));
     }
-    LedgerImage::try_from_slice(body).map_err(|error| corrupted(error.to_string()))
+    let decoded = if version == 1 {
+        LedgerImageV1::try_from_slice(body).map(|old| LedgerImage {
+            program_id: old.program_id,
+            slot: old.slot,
+            unix_timestamp: old.unix_timestamp,
+            clock_offset: old.clock_offset,
+            accounts: old.accounts,
+            history: Vec::new(),
+        })
+    } else {
+        LedgerImage::try_from_slice(body)
+    };
+    decoded.map_err(|error| corrupted(error.to_string()))
 }

@@ -22,6 +22,7 @@ pub mod instructions;
 pub mod legacy;
 pub mod pda;
 pub mod rpc;
+pub mod server;
 pub mod transport;
 
 pub use serviceability::{accounts, types, ID as PROGRAM_ID};

@@ -1,6 +1,6 @@
 //! The command line: global flags as in the Solana CLI, then one subcommand per job.
 
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
@@ -356,6 +356,17 @@ pub enum LedgerCommand {
         /// How far, e.g. `2h`.
         #[arg(long, value_parser = humantime::parse_duration)]
         by: Duration,
+    },
+    /// Serve the embedded ledger over HTTP with the Solana JSON-RPC methods that clients
+    /// use (a local endpoint for SDKs and for `-u http://…`), until SIGINT or SIGTERM.
+    Serve {
+        /// The port; 0 picks a free one (the URL is printed once listening).
+        #[arg(long, default_value_t = serviceability_client::server::DEFAULT_PORT)]
+        port: u16,
+        /// The address to listen on. Loopback by default: whoever reaches the server can
+        /// write to the ledger.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
     },
 }
 

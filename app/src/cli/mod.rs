@@ -11,7 +11,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::args::{Cli, Command, OutputFormat};
+use std::net::SocketAddr;
+
+use crate::cli::args::{Cli, Command, LedgerCommand, OutputFormat};
 use crate::cli::context::{CliResult, Context, Settings};
 use crate::cli::output::Outcome;
 
@@ -40,12 +42,19 @@ fn run(cli: &Cli) -> CliResult<Outcome> {
         // The agent opens its transport per tick and per transaction.
         return commands::agent::run(&settings, args, cli.output);
     }
+    if let Command::Ledger(LedgerCommand::Serve { port, bind }) = &cli.command {
+        // The server opens the ledger per request.
+        return commands::ledger::serve(&settings, SocketAddr::new(*bind, *port), cli.output);
+    }
     let mut context = Context::open(settings, cli)?;
     commands::dispatch(&mut context, &cli.command)
 }
 
-/// Prints an outcome in the chosen format.
+/// Prints an outcome in the chosen format (nothing for a command that printed as it went).
 pub fn print(outcome: &Outcome, format: OutputFormat) {
+    if outcome.json.is_null() && outcome.text.is_empty() {
+        return;
+    }
     match format {
         OutputFormat::Json => println!(
             "{}",

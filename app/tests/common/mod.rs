@@ -3,9 +3,10 @@
 
 #![allow(dead_code)] // each test binary uses its own part of this
 
+use std::io::{BufRead, BufReader};
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 
 use anchor_lang::prelude::Pubkey;
 use serde_json::Value;
@@ -62,6 +63,8 @@ pub struct Env {
     pub publisher: Role,
     /// A key with no role.
     pub stranger: Role,
+    /// When set, commands go to this JSON-RPC URL (`-u URL`) instead of the ledger file.
+    pub url: Option<String>,
 }
 
 impl Env {
@@ -85,6 +88,32 @@ impl Env {
             activator: role("activator"),
             publisher: role("publisher"),
             stranger: role("stranger"),
+            url: None,
+            dir,
+        }
+    }
+
+    /// Another environment with the same keypairs (the same files' contents), its own ledger
+    /// file, and commands sent to `url` when given.
+    pub fn twin(&self, url: Option<String>) -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let copy = |role: &Role| {
+            let path = dir.path().join(role.path.file_name().expect("a file name"));
+            std::fs::copy(&role.path, &path).expect("keypair copied");
+            Role {
+                path,
+                pubkey: role.pubkey,
+            }
+        };
+        Env {
+            ledger: dir.path().join("ledger.bin"),
+            admin: copy(&self.admin),
+            foundation: copy(&self.foundation),
+            reservation_authority: copy(&self.reservation_authority),
+            activator: copy(&self.activator),
+            publisher: copy(&self.publisher),
+            stranger: copy(&self.stranger),
+            url,
             dir,
         }
     }
@@ -166,13 +195,15 @@ impl Env {
         }
     }
 
-    /// Runs `args` on this ledger signed by `signer`, with JSON output.
+    /// Runs `args` on this ledger (or its URL) signed by `signer`, with JSON output.
     pub fn run(&self, signer: &Role, args: &[&str]) -> Run {
         let ledger = self.ledger.to_string_lossy().into_owned();
         let keypair = signer.path.to_string_lossy().into_owned();
-        let mut full = vec![
-            "-u", "embedded", "--ledger", &ledger, "-k", &keypair, "--output", "json",
-        ];
+        let mut full = match &self.url {
+            Some(url) => vec!["-u", url.as_str()],
+            None => vec!["-u", "embedded", "--ledger", &ledger],
+        };
+        full.extend_from_slice(&["-k", &keypair, "--output", "json"]);
         full.extend_from_slice(args);
         self.raw(&full)
     }
@@ -239,6 +270,67 @@ impl Env {
     pub fn now(&self) -> i64 {
         use serviceability_client::transport::Transport;
         self.open().clock().unwrap().unix_timestamp
+    }
+}
+
+/// `serviceability ledger serve --port 0` on a ledger file, stopped (SIGTERM) on drop.
+pub struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+impl Server {
+    /// Starts the server on `ledger` and waits until it prints its URL.
+    pub fn start(ledger: &Path) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_serviceability"))
+            .args([
+                "--ledger",
+                path_str(ledger),
+                "ledger",
+                "serve",
+                "--port",
+                "0",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the server starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout is piped"))
+            .read_line(&mut line)
+            .expect("the server prints its URL");
+        let url = line
+            .split_whitespace()
+            .find(|word| word.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no URL in {line:?}"))
+            .to_string();
+        Server { child, url }
+    }
+
+    /// Stops the server and returns its exit status.
+    pub fn stop(mut self) -> i32 {
+        self.terminate()
+    }
+
+    fn terminate(&mut self) -> i32 {
+        // SIGTERM, as an operator's service manager would send it.
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        self.child
+            .wait()
+            .expect("the server exits")
+            .code()
+            .unwrap_or(-1)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            self.terminate();
+        }
     }
 }
 

@@ -1,13 +1,17 @@
-//! `ledger info|warp`: the embedded ledger itself.
+//! `ledger info|warp|serve`: the embedded ledger itself.
 
+use std::io::Write;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use serde_json::json;
 use serviceability_client::chain;
+use serviceability_client::embedded::EmbeddedLedger;
+use serviceability_client::server::LedgerServer;
 use serviceability_client::transport::Transport;
 
-use crate::cli::args::LedgerCommand;
-use crate::cli::context::{CliError, CliResult, Context};
+use crate::cli::args::{LedgerCommand, OutputFormat};
+use crate::cli::context::{CliError, CliResult, Context, Settings, Target};
 use crate::cli::output::{key_values, Outcome, Timestamp};
 
 /// Runs a `ledger` command.
@@ -15,7 +19,54 @@ pub fn run(context: &mut Context, command: &LedgerCommand) -> CliResult<Outcome>
     match command {
         LedgerCommand::Info => info(context),
         LedgerCommand::Warp { by } => warp(context, *by),
+        LedgerCommand::Serve { .. } => unreachable!("`ledger serve` runs without a context"),
     }
+}
+
+/// `ledger serve`: prints where it listens (one line, or one JSON document), then serves
+/// until SIGINT or SIGTERM.
+pub fn serve(settings: &Settings, address: SocketAddr, format: OutputFormat) -> CliResult<Outcome> {
+    let Target::Embedded(path) = &settings.target else {
+        return Err(CliError::input(
+            "`ledger serve` serves the embedded ledger; drop -u (or use -u embedded)",
+        ));
+    };
+    // A foreign or corrupted file is refused now, not on the first request.
+    drop(EmbeddedLedger::open(path)?);
+    let server = LedgerServer::start(path, address)
+        .map_err(|error| CliError::input(format!("cannot listen on {address}: {error}")))?;
+    if !address.ip().is_loopback() {
+        eprintln!(
+            "warning: listening on {address}: anyone who can reach it can write to the ledger"
+        );
+    }
+    let url = server.url();
+    let ledger = path.display().to_string();
+    match format {
+        OutputFormat::Json => println!("{}", json!({ "ledger": ledger, "url": url })),
+        OutputFormat::Table => println!("Serving embedded ledger {ledger} on {url}"),
+    }
+    // Whoever started us reads the URL from the first line.
+    std::io::stdout().flush().ok();
+
+    let close = server.close_handle();
+    let mut signals = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+    ])
+    .map_err(|error| CliError::input(format!("cannot handle signals: {error}")))?;
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            eprintln!("received signal {signal}; stopping the server");
+            close.close();
+        }
+    });
+    server.wait();
+    Ok(Outcome {
+        json: serde_json::Value::Null,
+        text: String::new(),
+        exit_code: 0,
+    })
 }
 
 fn info(context: &mut Context) -> CliResult<Outcome> {
