@@ -144,7 +144,7 @@ struct LedgerImage {
 }
 
 /// The body of a format-1 ledger file: format 2 without the history.
-#[derive(AnchorDeserialize)]
+#[derive(AnchorSerialize, AnchorDeserialize)]
 struct LedgerImageV1 {
     program_id: Pubkey,
     slot: u64,
@@ -383,9 +383,6 @@ impl EmbeddedLedger {
             logs: Vec::new(),
             compute_units: None,
         };
-        if self.recorded_transaction(&signature).is_some() {
-            return Ok(refused(TransactionError::AlreadyProcessed));
-        }
         if let Some(error) = self.precheck(&transaction, true) {
             return Ok(refused(error));
         }
@@ -488,7 +485,7 @@ impl EmbeddedLedger {
     }
 
     /// The checks a cluster makes before executing: well-formed, signatures (when asked),
-    /// a recent blockhash.
+    /// not processed already, a recent blockhash.
     fn precheck(
         &self,
         transaction: &VersionedTransaction,
@@ -499,6 +496,10 @@ impl EmbeddedLedger {
         }
         if verify_signatures && !transaction.verify_with_results().iter().all(|ok| *ok) {
             return Some(TransactionError::SignatureFailure);
+        }
+        let signature = transaction.signatures.first().copied().unwrap_or_default();
+        if self.recorded_transaction(&signature).is_some() {
+            return Some(TransactionError::AlreadyProcessed);
         }
         if !self.is_blockhash_valid(transaction.message.recent_blockhash()) {
             return Some(TransactionError::BlockhashNotFound);
@@ -768,4 +769,70 @@ fn decode_image(path: &Path, bytes: &[u8]) -> Result<LedgerImage, LedgerError> {
         LedgerImage::try_from_slice(body)
     };
     decoded.map_err(|error| corrupted(error.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file_bytes(version: u16, body: &[u8]) -> Vec<u8> {
+        let mut bytes = LEDGER_MAGIC.to_vec();
+        bytes.extend_from_slice(&version.to_le_bytes());
+        bytes.extend_from_slice(&Sha256::digest(body));
+        bytes.extend_from_slice(body);
+        bytes
+    }
+
+    #[test]
+    fn a_format_1_file_opens_with_an_empty_history_and_is_saved_as_format_2() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.ledger");
+        let wallet = Pubkey::new_unique();
+        let old = LedgerImageV1 {
+            program_id: PROGRAM_ID,
+            slot: 42,
+            unix_timestamp: 1_700_000_000,
+            clock_offset: 0,
+            accounts: vec![StoredAccount {
+                address: wallet,
+                lamports: 7_000_000_000,
+                owner: system_program::ID,
+                executable: false,
+                rent_epoch: 0,
+                data: Vec::new(),
+            }],
+        };
+        let mut body = Vec::new();
+        old.serialize(&mut body).unwrap();
+        fs::write(&path, file_bytes(1, &body)).unwrap();
+
+        let mut ledger = EmbeddedLedger::open(&path).unwrap();
+        assert_eq!(ledger.svm().get_balance(&wallet), Some(7_000_000_000));
+        assert_eq!(ledger.slot(), 42);
+        assert!(ledger.history.is_empty());
+        ledger.save().unwrap();
+        drop(ledger);
+        let saved = fs::read(&path).unwrap();
+        assert_eq!(
+            u16::from_le_bytes([saved[8], saved[9]]),
+            LEDGER_FORMAT_VERSION
+        );
+        let reopened = EmbeddedLedger::open(&path).unwrap();
+        assert_eq!(reopened.svm().get_balance(&wallet), Some(7_000_000_000));
+    }
+
+    #[test]
+    fn blockhashes_stay_valid_for_150_slots() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ledger = EmbeddedLedger::open(&dir.path().join("l")).unwrap();
+        let first = ledger.latest_blockhash();
+        let mut clock: Clock = ledger.svm().get_sysvar();
+        clock.slot += MAX_BLOCKHASH_AGE;
+        ledger.svm_mut().set_sysvar(&clock);
+        assert!(ledger.is_blockhash_valid(&first));
+        assert_ne!(ledger.latest_blockhash(), first);
+        clock.slot += 1;
+        ledger.svm_mut().set_sysvar(&clock);
+        assert!(!ledger.is_blockhash_valid(&first));
+    }
 }

@@ -8,11 +8,13 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{args, seat, Env};
+use common::{args, seat, Env, Server};
 use serviceability_client::agent::sockets::{
     proc_ipv4_endpoint, proc_ipv6_mapped_endpoint, proc_line,
 };
 use serviceability_client::types::BgpStatus;
+use solana_commitment_config::CommitmentConfig;
+use solana_rpc_client::rpc_client::RpcClient;
 
 /// Users: client IP and tunnel net (BGP peer: .1, .3 and .6).
 const USERS: [(&str, &str, [u8; 4]); 3] = [
@@ -130,8 +132,11 @@ fn wait_for(env: &Env, agent: &mut Child, expected: [&str; 3]) -> Vec<(&'static 
 
 fn agent_command(env: &Env, extra: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_serviceability"));
+    match &env.url {
+        Some(url) => command.args(["-u", url]),
+        None => command.args(["-u", "embedded", "--ledger", env.ledger.to_str().unwrap()]),
+    };
     command
-        .args(["-u", "embedded", "--ledger", env.ledger.to_str().unwrap()])
         .args([
             "-k",
             env.publisher.path.to_str().unwrap(),
@@ -211,6 +216,49 @@ fn the_agent_follows_the_sessions_tick_after_tick() {
         .iter()
         .all(|tick| tick["users"] == 3 && tick.get("retries").is_some()));
     assert_eq!(ticks.last().unwrap()["updates"], 6);
+}
+
+#[test]
+fn the_agent_reports_over_json_rpc() {
+    let env = env_with_users();
+    let server = Server::start(&env.ledger);
+    let client = RpcClient::new_with_commitment(server.url.clone(), CommitmentConfig::confirmed());
+    let signature = client
+        .request_airdrop(&env.publisher.pubkey, 1_000_000_000)
+        .expect("airdrop");
+    assert!(client.confirm_transaction(&signature).expect("confirmed"));
+    let remote = Env {
+        url: Some(server.url.clone()),
+        ..env.twin(None)
+    };
+    let sockets = env.dir.path().join("tcp");
+    write_sockets(&sockets, &[0, 2]);
+    let output = agent_command(
+        &remote,
+        &[
+            "--ticks",
+            "1",
+            "--interval",
+            "0s",
+            "--down-grace",
+            "0s",
+            "--sockets",
+            sockets.to_str().unwrap(),
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["counters"]["updates"], 3, "{report}");
+    assert_eq!(report["counters"]["failures"], 0, "{report}");
+    // The server wrote to the ledger file the embedded commands read.
+    let statuses: Vec<&str> = chain_state(&env)
+        .iter()
+        .map(|(status, _, _)| *status)
+        .collect();
+    assert_eq!(statuses, ["up", "down", "up"]);
+    assert_eq!(server.stop(), 0);
 }
 
 #[test]
