@@ -403,3 +403,5 @@ pub fn assert_anchor_error(result: &TxResult, error: anchor_lang::error::ErrorCo
 pub fn bgp_status_is(status: &BgpStatus, expected: &BgpStatus) -> bool {
     std::mem::discriminant(status) == std::mem::discriminant(expected)
 }
+
+pub mod fixtures;

@@ -3,6 +3,9 @@
 //! `cargo xtask idl` regenerates `idl/serviceability.json` from the program, the way
 //! `anchor idl build` does (Anchor's `idl-build` feature, natively, on stable Rust).
 //! `cargo xtask idl --check` fails when the committed file differs from a fresh build.
+//!
+//! `cargo xtask fixtures [--check]` writes (or checks) the layout fixtures in
+//! `tests/fixtures/`, by running the `fixtures` binary of the test crate.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,7 +13,7 @@ use std::process::ExitCode;
 use anchor_lang_idl::build::IdlBuilder;
 use anyhow::{bail, Context, Result};
 
-const USAGE: &str = "usage: cargo xtask idl [--check]";
+const USAGE: &str = "usage: cargo xtask idl [--check] | cargo xtask fixtures [--check]";
 
 fn main() -> ExitCode {
     match run() {
@@ -32,6 +35,8 @@ fn run() -> Result<()> {
     {
         ["idl"] => write_idl(),
         ["idl", "--check"] => check_idl(),
+        ["fixtures"] => fixtures(&[]),
+        ["fixtures", "--check"] => fixtures(&["--check"]),
         _ => bail!(USAGE),
     }
 }
@@ -57,6 +62,31 @@ fn fresh_idl() -> Result<String> {
         .build()
         .context("building the IDL (run with ANCHOR_LOG=1 to see cargo's output)")?;
     Ok(serde_json::to_string_pretty(&idl)? + "\n")
+}
+
+/// Runs the test crate's `fixtures` binary (it needs the program and litesvm, which this
+/// crate does not build).
+fn fixtures(args: &[&str]) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .current_dir(workspace_root())
+        .args([
+            "run",
+            "--locked",
+            "--quiet",
+            "-p",
+            "serviceability-tests",
+            "--bin",
+            "fixtures",
+            "--",
+        ])
+        .args(args)
+        .status()
+        .context("running the fixtures binary")?;
+    if !status.success() {
+        bail!("the fixtures binary failed ({status})");
+    }
+    Ok(())
 }
 
 fn write_idl() -> Result<()> {
