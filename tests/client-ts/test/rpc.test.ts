@@ -1,0 +1,255 @@
+// The Codama-generated client against `serviceability ledger serve`, over real JSON-RPC with
+// @solana/kit: reads and decodes every account kind, sends reserve_connection and
+// close_reservation built with it, decodes an event from the logs, and sees a program
+// failure come back as a validator reports it. The ledger is prepared with the CLI.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import {
+    SOLANA_ERROR__JSON_RPC__SERVER_ERROR_SEND_TRANSACTION_PREFLIGHT_FAILURE,
+    appendTransactionMessageInstruction,
+    createKeyPairSignerFromBytes,
+    createSolanaRpc,
+    createTransactionMessage,
+    devnet,
+    getProgramDerivedAddress,
+    fetchEncodedAccount,
+    getBase64EncodedWireTransaction,
+    isSolanaError,
+    isSome,
+    lamports,
+    pipe,
+    setTransactionMessageFeePayerSigner,
+    setTransactionMessageLifetimeUsingBlockhash,
+    signTransactionMessageWithSigners,
+    unwrapOption,
+    type Address,
+    type Instruction,
+    type KeyPairSigner,
+    type Signature,
+} from '@solana/kit';
+import { BorshEventCoder } from '@coral-xyz/anchor';
+import {
+    BgpStatus,
+    DeviceStatus,
+    SERVICEABILITY_ERROR__NOT_RESERVATION_AUTHORITY,
+    SERVICEABILITY_PROGRAM_ADDRESS,
+    fetchDevice,
+    fetchGlobalState,
+    fetchMaybeReservation,
+    fetchReservation,
+    fetchUser,
+    findGlobalStatePda,
+    findReservationPda,
+    findUserPda,
+    getCloseReservationInstructionAsync,
+    getReservationCreatedDecoder,
+    getReserveConnectionInstructionAsync,
+    getServiceabilityErrorMessage,
+    isServiceabilityError,
+} from '../generated/index.ts';
+import { anchorCoder, cli, discriminator, fromAnchor, fromGenerated, idl, serve, writeKeypair } from './support.ts';
+
+const CODE = 'fra-1';
+const USER_IP = new Uint8Array([100, 64, 0, 1]);
+const RESERVED_IP = new Uint8Array([100, 64, 0, 2]);
+const NEW_IP = new Uint8Array([100, 64, 0, 3]);
+
+let directory: string;
+let server: ChildProcess;
+/** A local ledger answers the test-cluster methods (requestAirdrop) too. */
+const connect = (url: string) => createSolanaRpc(devnet(url));
+let rpc: ReturnType<typeof connect>;
+const keys: Record<string, { path: string; signer: KeyPairSigner }> = {};
+let device: Address;
+let reserveSignature: Signature;
+
+before(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'serviceability-ts-'));
+    for (const role of ['admin', 'foundation', 'authority', 'publisher', 'stranger']) {
+        const path = join(directory, `${role}.json`);
+        keys[role] = { path, signer: await createKeyPairSignerFromBytes(writeKeypair(path)) };
+    }
+    const ledger = join(directory, 'ledger.bin');
+    const as = (role: string, ...args: string[]) => cli(ledger, keys[role].path, args);
+    as('admin', 'init');
+    as('admin', 'allowlist', 'add', keys.foundation.signer.address);
+    as('admin', 'authority', 'set', '--reservation', keys.authority.signer.address);
+    as('foundation', 'device', 'create', '--code', CODE, '--public-ip', '185.1.1.10', '--max-users', '4',
+        '--metrics-publisher', keys.publisher.signer.address);
+    as('foundation', 'device', 'update', CODE, '--status', 'activated');
+    as('authority', 'reservation', 'reserve', '--device', CODE, '--client-ip', '100.64.0.1');
+    as('authority', 'reservation', 'reserve', '--device', CODE, '--client-ip', '100.64.0.2', '--ttl', '1h');
+    // The admin is still the activator: it converts the first reservation into a user.
+    as('admin', 'user', 'create', '--device', CODE, '--client-ip', '100.64.0.1', '--tunnel-net', '169.254.0.0/31');
+    as('publisher', 'user', 'set-bgp-status', '--device', CODE, '--client-ip', '100.64.0.1', '--status', 'up');
+
+    const served = await serve(ledger);
+    server = served.server;
+    rpc = connect(served.url);
+    // The device PDA's seed is the code, an instruction argument: Codama makes no helper for it.
+    [device] = await getProgramDerivedAddress({ programAddress: SERVICEABILITY_PROGRAM_ADDRESS, seeds: ['device', CODE] });
+});
+
+after(() => {
+    server?.kill('SIGTERM');
+    rmSync(directory, { recursive: true, force: true });
+});
+
+/** Signs `instruction` with its signers (the first pays), sends it, waits until final. */
+async function send(payer: KeyPairSigner, instruction: Instruction): Promise<Signature> {
+    const { value: blockhash } = await rpc.getLatestBlockhash().send();
+    const message = pipe(
+        createTransactionMessage({ version: 0 }),
+        (m) => setTransactionMessageFeePayerSigner(payer, m),
+        (m) => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
+        (m) => appendTransactionMessageInstruction(instruction, m),
+    );
+    const transaction = await signTransactionMessageWithSigners(message);
+    const signature = await rpc
+        .sendTransaction(getBase64EncodedWireTransaction(transaction), { encoding: 'base64' })
+        .send();
+    for (let attempt = 0; attempt < 50; attempt++) {
+        const { value } = await rpc.getSignatureStatuses([signature]).send();
+        if (value[0]?.confirmationStatus === 'finalized') {
+            assert.equal(value[0].err, null);
+            return signature;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${signature} was not finalized`);
+}
+
+test('GlobalState, a Device, a Reservation and a User read and decode with the generated client', async () => {
+    const [globalStateAddress] = await findGlobalStatePda();
+    const globalState = await fetchGlobalState(rpc, globalStateAddress);
+    assert.equal(globalState.data.admin, keys.admin.signer.address);
+    assert.deepEqual(globalState.data.foundationAllowlist, [keys.foundation.signer.address]);
+    assert.equal(unwrapOption(globalState.data.reservationAuthority), keys.authority.signer.address);
+    assert.equal(globalState.data.reservationsPaused, false);
+
+    const fetchedDevice = await fetchDevice(rpc, device);
+    assert.equal(fetchedDevice.data.code, CODE);
+    assert.equal(fetchedDevice.data.status, DeviceStatus.Activated);
+    assert.deepEqual([...fetchedDevice.data.publicIp], [185, 1, 1, 10]);
+    assert.equal(fetchedDevice.data.maxUsers, 4);
+    assert.equal(fetchedDevice.data.usersCount, 1);
+    assert.equal(fetchedDevice.data.reservedSeats, 1);
+    assert.equal(fetchedDevice.data.metricsPublisher, keys.publisher.signer.address);
+
+    const [reservationAddress] = await findReservationPda({ device, clientIp: RESERVED_IP });
+    const reservation = await fetchReservation(rpc, reservationAddress);
+    assert.equal(reservation.data.device, device);
+    assert.deepEqual([...reservation.data.clientIp], [...RESERVED_IP]);
+    assert.equal(reservation.data.payer, keys.authority.signer.address);
+    assert.equal(reservation.data.expiresAt - reservation.data.reservedAt, 3600n);
+
+    const [userAddress] = await findUserPda({ device, clientIp: USER_IP });
+    const user = await fetchUser(rpc, userAddress);
+    assert.equal(user.data.device, device);
+    assert.deepEqual([...user.data.tunnelNet.network], [169, 254, 0, 0]);
+    assert.equal(user.data.tunnelNet.prefixLen, 31);
+    assert.equal(user.data.bgpStatus, BgpStatus.Up);
+    assert.ok(user.data.lastBgpUpAt > 0n);
+    assert.equal(user.data.lastBgpReportedAt, user.data.lastBgpUpAt);
+});
+
+test("the same accounts decode identically with @coral-xyz/anchor's coder", async () => {
+    const [globalState] = await findGlobalStatePda();
+    const [reservation] = await findReservationPda({ device, clientIp: RESERVED_IP });
+    const [user] = await findUserPda({ device, clientIp: USER_IP });
+    const accounts: Array<[string, Address, (rpc: any, address: Address) => Promise<{ data: object }>]> = [
+        ['GlobalState', globalState, fetchGlobalState],
+        ['Device', device, fetchDevice],
+        ['Reservation', reservation, fetchReservation],
+        ['User', user, fetchUser],
+    ];
+    for (const [name, address, fetch] of accounts) {
+        const encoded = await fetchEncodedAccount(rpc, address);
+        assert.ok(encoded.exists, `${name} exists`);
+        const anchor = fromAnchor(anchorCoder.decode(name, Buffer.from(encoded.data)));
+        const generated = fromGenerated(name, (await fetch(rpc, address)).data);
+        assert.deepEqual(anchor, generated, name);
+    }
+});
+
+test('reserve_connection and close_reservation built with the generated client move the seat count', async () => {
+    const authority = keys.authority.signer;
+    const before = (await fetchDevice(rpc, device)).data.reservedSeats;
+    const reserve = await getReserveConnectionInstructionAsync({ authority, device, clientIp: NEW_IP, ttlSecs: null });
+    reserveSignature = await send(authority, reserve);
+    assert.equal((await fetchDevice(rpc, device)).data.reservedSeats, before + 1);
+    const [reservation] = await findReservationPda({ device, clientIp: NEW_IP });
+    const created = await fetchMaybeReservation(rpc, reservation);
+    assert.ok(created.exists);
+    assert.equal(created.data.expiresAt, 0n, 'no TTL: never expires');
+
+    const close = await getCloseReservationInstructionAsync({ authority, device, reservation, payer: authority.address });
+    await send(authority, close);
+    assert.equal((await fetchDevice(rpc, device)).data.reservedSeats, before);
+    assert.equal((await fetchMaybeReservation(rpc, reservation)).exists, false);
+});
+
+test('the ReservationCreated event decodes from the transaction logs', async () => {
+    assert.ok(reserveSignature, 'the reserve test ran first');
+    const transaction = await rpc
+        .getTransaction(reserveSignature, { encoding: 'json', maxSupportedTransactionVersion: 0 })
+        .send();
+    assert.ok(transaction?.meta, 'getTransaction returns the transaction with its meta');
+    assert.equal(transaction.meta.err, null);
+    const line = (transaction.meta.logMessages ?? []).find((log) => log.startsWith('Program data: '));
+    assert.ok(line, 'an event was emitted');
+    const payload = line.slice('Program data: '.length);
+    const bytes = new Uint8Array(Buffer.from(payload, 'base64'));
+    assert.deepEqual([...bytes.subarray(0, 8)], discriminator('events', 'ReservationCreated'));
+
+    const event = getReservationCreatedDecoder().decode(bytes.subarray(8));
+    const [reservation] = await findReservationPda({ device, clientIp: NEW_IP });
+    assert.equal(event.device, device);
+    assert.equal(event.reservation, reservation);
+    assert.deepEqual([...event.clientIp], [...NEW_IP]);
+    assert.equal(event.payer, keys.authority.signer.address);
+    assert.equal(event.reservedSeats, 2);
+
+    // @coral-xyz/anchor's event coder reads the same line the same way.
+    const anchor = new BorshEventCoder(idl).decode(payload);
+    assert.equal(anchor?.name, 'ReservationCreated');
+    assert.equal(fromAnchor(anchor!.data).reserved_seats, 2);
+});
+
+test('a program failure comes back as a validator reports it, named by the generated client', async () => {
+    const stranger = keys.stranger.signer;
+    const airdrop = await rpc.requestAirdrop(stranger.address, lamports(2_000_000_000n)).send();
+    const { value } = await rpc.getSignatureStatuses([airdrop]).send();
+    assert.equal(value[0]?.confirmationStatus, 'finalized');
+    assert.equal((await rpc.getBalance(stranger.address).send()).value, 2_000_000_000n);
+
+    const reserve = await getReserveConnectionInstructionAsync({ authority: stranger, device, clientIp: NEW_IP, ttlSecs: null });
+    const { value: blockhash } = await rpc.getLatestBlockhash().send();
+    const message = pipe(
+        createTransactionMessage({ version: 0 }),
+        (m) => setTransactionMessageFeePayerSigner(stranger, m),
+        (m) => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
+        (m) => appendTransactionMessageInstruction(reserve, m),
+    );
+    const wire = getBase64EncodedWireTransaction(await signTransactionMessageWithSigners(message));
+    await assert.rejects(
+        rpc.sendTransaction(wire, { encoding: 'base64' }).send(),
+        (error: unknown) => {
+            assert.ok(
+                isSolanaError(error, SOLANA_ERROR__JSON_RPC__SERVER_ERROR_SEND_TRANSACTION_PREFLIGHT_FAILURE),
+                `a -32002 preflight failure: ${error}`,
+            );
+            const logs = (error.context as { logs?: string[] }).logs ?? [];
+            assert.ok(logs.some((log) => log.includes('NotReservationAuthority')), logs.join('\n'));
+            assert.ok(isServiceabilityError(error.cause, message, SERVICEABILITY_ERROR__NOT_RESERVATION_AUTHORITY));
+            assert.match(getServiceabilityErrorMessage(SERVICEABILITY_ERROR__NOT_RESERVATION_AUTHORITY), /reservation authority/);
+            return true;
+        },
+    );
+    assert.equal((await fetchDevice(rpc, device)).data.reservedSeats, 1, 'nothing was reserved');
+    assert.ok(isSome((await fetchGlobalState(rpc, (await findGlobalStatePda())[0])).data.reservationAuthority));
+});

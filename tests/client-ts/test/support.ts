@@ -1,0 +1,145 @@
+// Shared by the tests: the IDL, the layout fixtures, decoded accounts turned into the
+// fixtures' JSON-twin representation, keypair files, the CLI and `ledger serve`.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { isOption, unwrapOption } from '@solana/kit';
+import { BorshAccountsCoder, type Idl } from '@coral-xyz/anchor';
+import { BgpStatus, DeviceStatus, UserStatus } from '../generated/index.ts';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+export const repository = join(here, '..', '..', '..');
+export const fixturesDir = join(repository, 'tests', 'fixtures');
+export const idl: Idl = JSON.parse(readFileSync(join(repository, 'idl', 'serviceability.json'), 'utf8'));
+export const binary = process.env.SERVICEABILITY_BIN ?? join(repository, 'target', 'debug', 'serviceability');
+
+/** Current and legacy (before the 17-byte BGP block) User account lengths. */
+export const USER_ACCOUNT_LEN = 140;
+export const USER_LEGACY_ACCOUNT_LEN = 123;
+
+/**
+ * User data in either layout, as the current layout: a legacy account is zero-padded, which
+ * reads its BGP block as `Unknown` (variant 0) with zero timestamps, as the program reads it.
+ * Both decoders go through this one function.
+ */
+export function currentUserLayout(data: Uint8Array): Uint8Array {
+    if (data.length !== USER_LEGACY_ACCOUNT_LEN) return data;
+    const padded = new Uint8Array(USER_ACCOUNT_LEN);
+    padded.set(data);
+    return padded;
+}
+
+/** A fixture: its bytes and JSON twin. */
+export function fixture(name: string): { data: Uint8Array; twin: Twin } {
+    return {
+        data: new Uint8Array(readFileSync(join(fixturesDir, `${name}.bin`))),
+        twin: JSON.parse(readFileSync(join(fixturesDir, `${name}.json`), 'utf8')),
+    };
+}
+
+export type Twin = {
+    account: string;
+    layout: 'current' | 'legacy';
+    address: string;
+    data_len: number;
+    fields: Record<string, unknown>;
+};
+
+/** The IDL's discriminator of an account or event, by name. */
+export function discriminator(kind: 'accounts' | 'events', name: string): number[] {
+    const entry = (idl[kind] ?? []).find((item) => item.name === name);
+    if (!entry) throw new Error(`no ${kind} entry ${name} in the IDL`);
+    return [...entry.discriminator];
+}
+
+const snake = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+/** Fieldless enums of the generated client, by account and (snake_case) field. */
+const generatedEnums: Record<string, Record<string, Record<number, string>>> = {
+    Device: { status: DeviceStatus },
+    User: { status: UserStatus, bgp_status: BgpStatus },
+};
+
+/**
+ * A value decoded by the Codama-generated client in the JSON twins' representation: field
+ * names back to the IDL's snake_case, 64-bit integers (bigint) as decimal strings, byte
+ * arrays as number arrays, options as null or the value, enums by variant name.
+ */
+export function fromGenerated(account: string, decoded: object): Record<string, unknown> {
+    const convert = (value: unknown): unknown => {
+        if (typeof value === 'bigint') return value.toString();
+        if (value instanceof Uint8Array) return [...value];
+        if (isOption(value)) return convert(unwrapOption(value));
+        if (Array.isArray(value)) return value.map(convert);
+        if (value !== null && typeof value === 'object') {
+            return Object.fromEntries(Object.entries(value).map(([key, inner]) => [snake(key), convert(inner)]));
+        }
+        return value;
+    };
+    const fields = convert(decoded) as Record<string, unknown>;
+    delete fields.discriminator;
+    for (const [field, names] of Object.entries(generatedEnums[account] ?? {})) {
+        fields[field] = names[fields[field] as number];
+    }
+    return fields;
+}
+
+/** `@coral-xyz/anchor`'s coder over the same IDL. */
+export const anchorCoder = new BorshAccountsCoder(idl);
+
+/**
+ * A value decoded by `@coral-xyz/anchor` in the JSON twins' representation: BN as decimal
+ * strings, PublicKey as base58, enums (`{ activated: {} }`) by variant name.
+ */
+export function fromAnchor(decoded: object): Record<string, unknown> {
+    const convert = (value: unknown): unknown => {
+        if (value === null || value === undefined) return null;
+        if (Array.isArray(value)) return value.map(convert);
+        if (typeof value !== 'object') return value;
+        const object = value as Record<string, unknown> & { toBase58?: () => string };
+        if (typeof object.toBase58 === 'function') return object.toBase58();
+        if (object.constructor?.name === 'BN') return String(value);
+        const keys = Object.keys(object);
+        if (keys.length === 1 && JSON.stringify(object[keys[0]]) === '{}') {
+            return keys[0].charAt(0).toUpperCase() + keys[0].slice(1);
+        }
+        return Object.fromEntries(keys.map((key) => [snake(key), convert(object[key])]));
+    };
+    return convert(decoded) as Record<string, unknown>;
+}
+
+/** A Solana CLI keypair file (64 numbers: secret seed, then public key); returns its bytes. */
+export function writeKeypair(path: string): Uint8Array {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const seed = privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32);
+    const pub = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+    const bytes = new Uint8Array([...seed, ...pub]);
+    writeFileSync(path, JSON.stringify([...bytes]));
+    return bytes;
+}
+
+/** Runs the CLI on the embedded ledger `ledger`, signed by `keypair`; returns its JSON. */
+export function cli(ledger: string, keypair: string, args: string[]): any {
+    const stdout = execFileSync(
+        binary,
+        ['-u', 'embedded', '--ledger', ledger, '-k', keypair, '--output', 'json', ...args],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    return JSON.parse(stdout);
+}
+
+/** `serviceability ledger serve --port 0` on `ledger`; resolves once it prints its URL. */
+export async function serve(ledger: string): Promise<{ url: string; server: ChildProcess }> {
+    const server = spawn(binary, ['--ledger', ledger, 'ledger', 'serve', '--port', '0'], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const lines = createInterface({ input: server.stdout! });
+    for await (const line of lines) {
+        const url = line.match(/http:\/\/[0-9.]+:\d+/)?.[0];
+        if (url) return { url, server };
+    }
+    throw new Error('ledger serve exited before printing its URL');
+}
