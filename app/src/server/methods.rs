@@ -35,7 +35,7 @@ use solana_transaction_status_client_types::{
 
 use super::encoding::{decode_transaction, encode_account, encode_transaction};
 use super::LedgerPath;
-use crate::embedded::EmbeddedLedger;
+use crate::embedded::{blockhash_of_slot, EmbeddedLedger};
 use crate::transport::AccountFilter;
 
 /// A validator's limits on list parameters.
@@ -166,9 +166,9 @@ fn get_slot(ledger: &mut EmbeddedLedger, params: Positional) -> Result<Value> {
     Ok(json!(ledger.slot()))
 }
 
-fn get_genesis_hash(ledger: &mut EmbeddedLedger, _: Positional) -> Result<Value> {
-    let _ = ledger;
-    Ok(json!(crate::embedded::blockhash_of_slot(0).to_string()))
+fn get_genesis_hash(_: &mut EmbeddedLedger, _: Positional) -> Result<Value> {
+    // Slot 0's blockhash: fixed for every embedded ledger, as a cluster's genesis hash is.
+    Ok(json!(blockhash_of_slot(0).to_string()))
 }
 
 fn get_latest_blockhash(ledger: &mut EmbeddedLedger, params: Positional) -> Result<Value> {
