@@ -8,6 +8,8 @@
 #![allow(unexpected_cfgs)]
 
 use anchor_lang::prelude::*;
+#[cfg(target_arch = "bpf")]
+use solana_compiler_builtins as _;
 
 pub mod constants;
 pub mod errors;
