@@ -1,6 +1,6 @@
-//! The embedded ledger: litesvm with the program running natively (or from a compiled
-//! `.so`, see [`serviceability_host::add_serviceability`]), its state kept in a file so that
-//! it survives between invocations.
+//! The embedded ledger: litesvm with the program running natively or from a compiled SBF
+//! `.so` (a [`ProgramRuntime`]), its state kept in a file so that it survives between
+//! invocations.
 //!
 //! The file holds a magic header, a format version, a SHA-256 of the body and the body: the
 //! clock, every wallet and program-owned account, and the most recent transactions (format 2;
@@ -31,7 +31,9 @@ use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{system_program, AnchorDeserialize, AnchorSerialize};
 use litesvm::types::{FailedTransactionMetadata, TransactionMetadata};
 use litesvm::LiteSVM;
-use serviceability_host::{add_serviceability, HostError, ProgramRuntime};
+/// How the program runs in a ledger: natively, or from a compiled `.so`.
+pub use serviceability_host::ProgramRuntime;
+use serviceability_host::{add_serviceability, HostError};
 use sha2::{Digest, Sha256};
 use solana_account::Account;
 use solana_hash::Hash;
@@ -241,8 +243,8 @@ pub struct EmbeddedLedger {
 impl EmbeddedLedger {
     /// Opens the ledger at `path` (a new, empty ledger when the file does not exist yet; it
     /// is written on the first [`save`](Self::save)), waiting for any other invocation that
-    /// holds it.
-    pub fn open(path: &Path) -> Result<Self, LedgerError> {
+    /// holds it. The program runs as `runtime` says (the file does not hold the program).
+    pub fn open(path: &Path, runtime: &ProgramRuntime) -> Result<Self, LedgerError> {
         let io_error = |source| LedgerError::Io {
             path: path.to_path_buf(),
             source,
@@ -263,7 +265,7 @@ impl EmbeddedLedger {
         let mut svm = LiteSVM::new()
             .with_sigverify(false)
             .with_blockhash_check(false);
-        let runtime = add_serviceability(&mut svm)?;
+        add_serviceability(&mut svm, runtime)?;
         let (existed, image) = match fs::read(path) {
             Ok(bytes) => (true, Some(decode_image(path, &bytes)?)),
             Err(error) if error.kind() == io::ErrorKind::NotFound => (false, None),
@@ -271,7 +273,7 @@ impl EmbeddedLedger {
         };
         let mut ledger = EmbeddedLedger {
             svm,
-            runtime,
+            runtime: runtime.clone(),
             path: path.to_path_buf(),
             existed,
             clock_offset: 0,
@@ -806,7 +808,7 @@ mod tests {
         old.serialize(&mut body).unwrap();
         fs::write(&path, file_bytes(1, &body)).unwrap();
 
-        let mut ledger = EmbeddedLedger::open(&path).unwrap();
+        let mut ledger = EmbeddedLedger::open(&path, &ProgramRuntime::Native).unwrap();
         assert_eq!(ledger.svm().get_balance(&wallet), Some(7_000_000_000));
         assert_eq!(ledger.slot(), 42);
         assert!(ledger.history.is_empty());
@@ -817,14 +819,15 @@ mod tests {
             u16::from_le_bytes([saved[8], saved[9]]),
             LEDGER_FORMAT_VERSION
         );
-        let reopened = EmbeddedLedger::open(&path).unwrap();
+        let reopened = EmbeddedLedger::open(&path, &ProgramRuntime::Native).unwrap();
         assert_eq!(reopened.svm().get_balance(&wallet), Some(7_000_000_000));
     }
 
     #[test]
     fn blockhashes_stay_valid_for_150_slots() {
         let dir = tempfile::tempdir().unwrap();
-        let mut ledger = EmbeddedLedger::open(&dir.path().join("l")).unwrap();
+        let mut ledger =
+            EmbeddedLedger::open(&dir.path().join("l"), &ProgramRuntime::Native).unwrap();
         let first = ledger.latest_blockhash();
         let mut clock: Clock = ledger.svm().get_sysvar();
         clock.slot += MAX_BLOCKHASH_AGE;

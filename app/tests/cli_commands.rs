@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{args, ip, pubkey, seat, Env};
+use common::{args, ip, pubkey, runtime, seat, Env};
 use serviceability_client::pda;
 use serviceability_client::types::{BgpStatus, DeviceStatus};
 
@@ -456,7 +456,7 @@ fn demo_runs_on_a_fresh_ledger_and_keeps_it_when_asked() {
     assert_eq!(run.code, 0, "{run:?}");
     let json = run.json();
     assert_eq!(json["steps"].as_array().unwrap().len(), 16);
-    let ledger = serviceability_client::embedded::EmbeddedLedger::open(&kept).unwrap();
+    let ledger = serviceability_client::embedded::EmbeddedLedger::open(&kept, &runtime()).unwrap();
     let device = serviceability_client::chain::device(&ledger, &pda::device("fra-1"))
         .unwrap()
         .unwrap();

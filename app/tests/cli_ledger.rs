@@ -4,7 +4,7 @@
 mod common;
 
 use anchor_lang::{AccountDeserialize, AccountSerialize};
-use common::{args, seat, Env};
+use common::{args, runtime, seat, Env};
 use serviceability_client::accounts::Device;
 use serviceability_client::embedded::{lock_path, EmbeddedLedger, LEDGER_MAGIC};
 use serviceability_client::pda;
@@ -41,7 +41,7 @@ fn concurrent_invocations_on_one_ledger_all_land() {
 #[test]
 fn a_held_lock_makes_the_next_invocation_wait() {
     let env = Env::with_device("fra-1", 5);
-    let held = EmbeddedLedger::open(&env.ledger).unwrap();
+    let held = EmbeddedLedger::open(&env.ledger, &runtime()).unwrap();
     assert!(lock_path(&env.ledger).exists());
     let ledger = env.ledger.to_str().unwrap().to_string();
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_serviceability"))
@@ -286,10 +286,36 @@ fn ledger_info_and_warp_are_embedded_only() {
     let info = env.ok(&env.stranger, &["ledger", "info"]);
     assert_eq!(info["initialized"], true);
     assert_eq!(info["devices"], 1);
+    // The binary runs what SERVICEABILITY_SO says (CI runs this suite both ways).
+    assert_eq!(info["program_runtime"], runtime().to_string());
     let before = env.now();
     env.ok(&env.stranger, &["ledger", "warp", "--by", "2h"]);
     assert!(env.now() >= before + 7200);
     let run = env.raw(&["-u", "http://127.0.0.1:1", "ledger", "warp", "--by", "1h"]);
     assert_eq!(run.code, 2, "{run:?}");
     assert!(run.stderr.contains("embedded ledger only"), "{run:?}");
+}
+
+#[test]
+fn a_missing_program_so_is_an_input_error_and_nothing_changes() {
+    let env = Env::with_device("fra-1", 5);
+    let before = std::fs::read(&env.ledger).unwrap();
+    let ledger = env.ledger.to_str().unwrap();
+    let missing = "/nonexistent/serviceability.so";
+    let run = env.raw(&[
+        "--ledger",
+        ledger,
+        "--program-so",
+        missing,
+        "ledger",
+        "info",
+    ]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("/nonexistent/serviceability.so"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("cargo xtask sbf"), "{run:?}");
+    assert!(run.stdout.is_empty(), "{run:?}");
+    assert_eq!(std::fs::read(&env.ledger).unwrap(), before);
 }

@@ -9,7 +9,7 @@ use std::net::Ipv4Addr;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::sysvar::SysvarId;
 use anchor_lang::AnchorSerialize;
-use common::{args, seat, Env, Server};
+use common::{args, runtime, seat, Env, Server};
 use serde_json::{json, Value};
 use serviceability_client::accounts::Device;
 use serviceability_client::embedded::EmbeddedLedger;
@@ -96,7 +96,7 @@ fn reads_answer_as_a_validator_does() {
         )
         .unwrap());
 
-    let ledger = EmbeddedLedger::open(&env.ledger).expect("the ledger opens");
+    let ledger = EmbeddedLedger::open(&env.ledger, &runtime()).expect("the ledger opens");
     let rent_exempt = ledger.svm().minimum_balance_for_rent_exemption(93);
     let expected_device = ledger.svm().get_account(&pda::device(CODE)).unwrap();
     let payer_balance = ledger

@@ -1,9 +1,9 @@
 //! Runs the serviceability program inside [litesvm] without the SBF toolchain.
 //!
-//! [`add_serviceability`] registers the program in a [`LiteSVM`]. If a compiled program is
-//! available (`SERVICEABILITY_SO`, else `target/deploy/serviceability.so`) it is loaded as
-//! SBF and reports real compute units; otherwise the program, compiled natively into this
-//! process, is registered as a builtin whose entrypoint calls the program's real
+//! [`add_serviceability`] registers the program in a [`LiteSVM`], as a [`ProgramRuntime`]
+//! says. An SBF `.so` (built by `cargo xtask sbf` or `anchor build`) is loaded as a real
+//! program and reports real compute units; the native runtime registers the program,
+//! compiled into this process, as a builtin whose entrypoint calls the program's real
 //! [`serviceability::entry`] through [`bridge`]: the instruction's accounts are serialized
 //! exactly as the BPF loader does, the program runs on that buffer, and the buffer is
 //! written back with the loader's own checks. The program's syscalls (CPIs, sysvars, logs,
@@ -15,7 +15,7 @@
 mod bridge;
 mod stubs;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use litesvm::LiteSVM;
 
@@ -29,8 +29,8 @@ pub const PROGRAM_ID: Pubkey = serviceability::ID;
 // anywhere. If a lockfile change ever splits them, this stops compiling here, in one place.
 const _: fn(Pubkey) -> solana_address::Address = |key| key;
 
-/// Environment variable naming a compiled `serviceability.so` to load instead of the
-/// native build.
+/// Environment variable naming a compiled `serviceability.so` to run instead of the native
+/// build (tests, benchmarks and the CLI's `--program-so` read it).
 pub const SO_ENV: &str = "SERVICEABILITY_SO";
 
 /// How the program runs in a [`LiteSVM`].
@@ -43,17 +43,46 @@ pub enum ProgramRuntime {
 }
 
 impl ProgramRuntime {
+    /// The compiled program at `path`, which must exist.
+    pub fn sbf(path: impl Into<PathBuf>) -> Result<Self, HostError> {
+        let path = path.into();
+        if path.is_file() {
+            Ok(ProgramRuntime::Sbf(path))
+        } else {
+            Err(HostError::MissingSo(path))
+        }
+    }
+
+    /// What [`SO_ENV`] asks for: that compiled program when it is set and not empty, else
+    /// the native build. Nothing else (no `.so` lying in `target/deploy`) changes it, so a
+    /// run says which program it tests.
+    pub fn from_env() -> Result<Self, HostError> {
+        match std::env::var_os(SO_ENV).filter(|value| !value.is_empty()) {
+            Some(path) => Self::sbf(path),
+            None => Ok(ProgramRuntime::Native),
+        }
+    }
+
     /// Whether compute-unit figures from this runtime are meaningful.
     pub fn reports_compute_units(&self) -> bool {
         matches!(self, ProgramRuntime::Sbf(_))
     }
 }
 
+impl std::fmt::Display for ProgramRuntime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProgramRuntime::Native => f.write_str("native"),
+            ProgramRuntime::Sbf(path) => write!(f, "sbf ({})", path.display()),
+        }
+    }
+}
+
 /// Why the program could not be registered.
 #[derive(Debug, thiserror::Error)]
 pub enum HostError {
-    /// `SERVICEABILITY_SO` names a file that does not exist.
-    #[error("{SO_ENV}={0} does not exist")]
+    /// The compiled program named does not exist.
+    #[error("compiled program {0} does not exist (build it with `cargo xtask sbf`)")]
     MissingSo(PathBuf),
     /// litesvm refused the compiled program.
     #[error("loading {path}: {source}")]
@@ -65,45 +94,22 @@ pub enum HostError {
     },
 }
 
-/// The compiled program to load, if any: `SERVICEABILITY_SO`, else
-/// `<workspace>/target/deploy/serviceability.so` when it exists.
-pub fn compiled_program_path() -> Result<Option<PathBuf>, HostError> {
-    if let Some(path) = std::env::var_os(SO_ENV).filter(|value| !value.is_empty()) {
-        let path = PathBuf::from(path);
-        return if path.is_file() {
-            Ok(Some(path))
-        } else {
-            Err(HostError::MissingSo(path))
-        };
-    }
-    let default = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/deploy/serviceability.so");
-    Ok(default.is_file().then_some(default))
-}
-
-/// Registers the serviceability program in `svm` at [`PROGRAM_ID`]: the compiled SBF
-/// program when one is available (see [`compiled_program_path`]), else the native build.
-pub fn add_serviceability(svm: &mut LiteSVM) -> Result<ProgramRuntime, HostError> {
-    match compiled_program_path()? {
-        Some(path) => {
-            svm.add_program_from_file(PROGRAM_ID, &path)
+/// Registers the serviceability program in `svm` at [`PROGRAM_ID`], as `runtime` says.
+pub fn add_serviceability(svm: &mut LiteSVM, runtime: &ProgramRuntime) -> Result<(), HostError> {
+    match runtime {
+        ProgramRuntime::Sbf(path) => {
+            svm.add_program_from_file(PROGRAM_ID, path)
                 .map_err(|source| HostError::LoadSo {
                     path: path.clone(),
                     source,
-                })?;
-            Ok(ProgramRuntime::Sbf(path))
+                })
         }
-        None => {
-            add_native_serviceability(svm);
-            Ok(ProgramRuntime::Native)
+        ProgramRuntime::Native => {
+            stubs::install();
+            svm.add_builtin(PROGRAM_ID, |program, name| {
+                program.register_definition::<bridge::Entrypoint>(name)
+            });
+            Ok(())
         }
     }
-}
-
-/// Registers the natively compiled program in `svm` at [`PROGRAM_ID`], ignoring any
-/// compiled `.so`.
-pub fn add_native_serviceability(svm: &mut LiteSVM) {
-    stubs::install();
-    svm.add_builtin(PROGRAM_ID, |program, name| {
-        program.register_definition::<bridge::Entrypoint>(name)
-    });
 }

@@ -24,7 +24,7 @@ use serviceability_client::types::{
     AuthorityUpdate, BgpStatus, CreateDeviceArgs, DeviceStatus, TunnelNet, UpdateDeviceArgs,
 };
 use serviceability_client::{instructions as ix, pda};
-use serviceability_host::add_serviceability;
+use serviceability_host::{add_serviceability, ProgramRuntime};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use solana_transaction::Transaction;
@@ -203,7 +203,8 @@ pub fn build() -> Vec<Fixture> {
     let owner = role(6);
 
     let mut svm = LiteSVM::new();
-    add_serviceability(&mut svm).expect("program registered");
+    let runtime = ProgramRuntime::from_env().expect("SERVICEABILITY_SO names an existing .so");
+    add_serviceability(&mut svm, &runtime).expect("program registered");
     for key in [
         &admin,
         &foundation,

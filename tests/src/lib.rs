@@ -1,5 +1,5 @@
 //! Test harness: a litesvm ledger running the serviceability program through the native
-//! host (or a compiled `.so`, see `serviceability_host::add_serviceability`), with
+//! host, or as the compiled SBF `.so` that `SERVICEABILITY_SO` names, with
 //! GlobalState initialized, and helpers to send transactions and read accounts.
 
 use std::net::Ipv4Addr;
@@ -41,6 +41,30 @@ pub struct Ledger {
     pub admin: Keypair,
     /// How the program runs.
     pub runtime: ProgramRuntime,
+    /// Where [`Ledger::funded_keypair`] takes its keys.
+    keys: KeySource,
+}
+
+/// Where the harness's keys come from.
+enum KeySource {
+    /// `Keypair::new()`.
+    Random,
+    /// Each key from the next seed: the same keys on every run, so that compute units,
+    /// which depend on key bytes (comparisons, PDA bump searches), repeat exactly.
+    Fixed { next_seed: u8 },
+}
+
+impl KeySource {
+    fn next(&mut self) -> Keypair {
+        match self {
+            KeySource::Random => Keypair::new(),
+            KeySource::Fixed { next_seed } => {
+                let seed = *next_seed;
+                *next_seed = seed.checked_add(1).expect("at most 255 fixed keys");
+                Keypair::new_from_array([seed; 32])
+            }
+        }
+    }
 }
 
 /// A device created and activated by [`Ledger::activated_device`].
@@ -70,25 +94,44 @@ impl Ledger {
         ledger
     }
 
+    /// [`Ledger::new`] whose keys (admin first) are the same on every run.
+    pub fn with_fixed_keys() -> Self {
+        let mut ledger = Self::uninitialized_with_fixed_keys();
+        let admin_key = ledger.admin.pubkey();
+        ledger.send_ok(&[ix::initialize(admin_key)], &[]);
+        ledger
+    }
+
     /// A fresh ledger with the program loaded and a funded admin, before `initialize`.
     pub fn uninitialized() -> Self {
+        Self::uninitialized_with(KeySource::Random)
+    }
+
+    /// [`Ledger::uninitialized`] whose keys are the same on every run.
+    pub fn uninitialized_with_fixed_keys() -> Self {
+        Self::uninitialized_with(KeySource::Fixed { next_seed: 1 })
+    }
+
+    fn uninitialized_with(mut keys: KeySource) -> Self {
         let mut svm = LiteSVM::new();
-        let runtime = add_serviceability(&mut svm).expect("program registered");
+        let runtime = ProgramRuntime::from_env().expect("SERVICEABILITY_SO names an existing .so");
+        add_serviceability(&mut svm, &runtime).expect("program registered");
         let mut clock: Clock = svm.get_sysvar();
         clock.unix_timestamp = GENESIS_UNIX_TIME;
         svm.set_sysvar(&clock);
-        let admin = Keypair::new();
+        let admin = keys.next();
         svm.airdrop(&admin.pubkey(), FUNDING).expect("airdrop");
         Ledger {
             svm,
             admin,
             runtime,
+            keys,
         }
     }
 
     /// A new key holding [`FUNDING`] lamports.
     pub fn funded_keypair(&mut self) -> Keypair {
-        let keypair = Keypair::new();
+        let keypair = self.keys.next();
         self.svm
             .airdrop(&keypair.pubkey(), FUNDING)
             .expect("airdrop");
@@ -318,7 +361,15 @@ pub struct Scenario {
 impl Scenario {
     /// A fresh ledger with device `ams-1` of `max_users` seats and a reservation authority.
     pub fn new(max_users: u16) -> Scenario {
-        let mut ledger = Ledger::new();
+        Self::on(Ledger::new(), max_users)
+    }
+
+    /// [`Scenario::new`] whose keys are the same on every run.
+    pub fn with_fixed_keys(max_users: u16) -> Scenario {
+        Self::on(Ledger::with_fixed_keys(), max_users)
+    }
+
+    fn on(mut ledger: Ledger, max_users: u16) -> Scenario {
         let device = ledger.activated_device("ams-1", max_users);
         let authority = ledger.reservation_authority();
         Scenario {
@@ -404,4 +455,5 @@ pub fn bgp_status_is(status: &BgpStatus, expected: &BgpStatus) -> bool {
     std::mem::discriminant(status) == std::mem::discriminant(expected)
 }
 
+pub mod compute_units;
 pub mod fixtures;

@@ -5,7 +5,7 @@ use anchor_lang::InstructionData;
 use serviceability_client::instructions as ix;
 use serviceability_client::serviceability::client::args as instruction_args;
 use serviceability_client::types::{AuthorityUpdate, BgpStatus, CreateDeviceArgs};
-use serviceability_host::{compiled_program_path, ProgramRuntime, SO_ENV};
+use serviceability_host::{ProgramRuntime, SO_ENV};
 use serviceability_tests::*;
 use solana_transaction_error::TransactionError;
 
@@ -148,11 +148,19 @@ fn many_instructions_share_one_transaction() {
 #[test]
 fn the_native_build_runs_unless_a_compiled_program_is_given() {
     let ledger = Ledger::new();
-    match compiled_program_path().expect("no broken override") {
-        Some(path) => assert_eq!(ledger.runtime, ProgramRuntime::Sbf(path)),
-        None => {
-            assert_eq!(ledger.runtime, ProgramRuntime::Native);
-            assert!(std::env::var_os(SO_ENV).is_none_or(|value| value.is_empty()));
-        }
+    match std::env::var_os(SO_ENV).filter(|value| !value.is_empty()) {
+        Some(path) => assert_eq!(ledger.runtime, ProgramRuntime::Sbf(path.into())),
+        None => assert_eq!(ledger.runtime, ProgramRuntime::Native),
     }
+}
+
+#[test]
+fn a_missing_compiled_program_is_refused_by_name() {
+    let missing = std::path::Path::new("/nonexistent/serviceability.so");
+    let error = ProgramRuntime::sbf(missing).unwrap_err();
+    assert!(
+        error.to_string().contains("/nonexistent/serviceability.so"),
+        "{error}"
+    );
+    assert!(error.to_string().contains("cargo xtask sbf"), "{error}");
 }

@@ -44,6 +44,11 @@ pub struct Cli {
     )]
     pub ledger: Option<PathBuf>,
 
+    /// Run the embedded ledger's program from this compiled SBF `.so` (`cargo xtask sbf`,
+    /// `anchor build`) instead of the native build; real compute units. Embedded ledger only.
+    #[arg(long, global = true, value_name = "PATH", env = "SERVICEABILITY_SO")]
+    pub program_so: Option<PathBuf>,
+
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,

@@ -17,6 +17,7 @@ use serviceability_client::idl::instruction_layout;
 use serviceability_client::pda;
 use serviceability_client::rpc::RpcTransport;
 use serviceability_client::transport::{Transport, TransportError};
+use serviceability_host::ProgramRuntime;
 use solana_cli_config::{Config, ConfigInput, CONFIG_FILE};
 use solana_commitment_config::CommitmentConfig;
 use solana_keypair::{read_keypair_file, Keypair};
@@ -142,8 +143,8 @@ pub enum Backend {
 /// Where `-u`, the config file and the defaults point.
 #[derive(Clone, Debug)]
 pub enum Target {
-    /// The embedded ledger file.
-    Embedded(PathBuf),
+    /// The embedded ledger file, and how its program runs (`--program-so`).
+    Embedded(PathBuf, ProgramRuntime),
     /// A cluster URL.
     Rpc(String),
 }
@@ -201,9 +202,11 @@ impl Settings {
                      embedded ledger at {}",
                     path.display()
                 );
-                Target::Embedded(path)
+                Target::Embedded(path, program_runtime(cli)?)
             }
-            Some("embedded") => Target::Embedded(ledger_path(cli.ledger.as_deref())?),
+            Some("embedded") => {
+                Target::Embedded(ledger_path(cli.ledger.as_deref())?, program_runtime(cli)?)
+            }
             Some(url) => Target::Rpc(cluster_url(url)?),
         };
         Ok(Settings {
@@ -232,10 +235,19 @@ impl Settings {
         let commitment = self.commitment;
         move || -> Result<Box<dyn Transport>, TransportError> {
             Ok(match &target {
-                Target::Embedded(path) => Box::new(EmbeddedLedger::open(path)?),
+                Target::Embedded(path, runtime) => Box::new(EmbeddedLedger::open(path, runtime)?),
                 Target::Rpc(url) => Box::new(RpcTransport::new(url, commitment)),
             })
         }
+    }
+}
+
+/// How the embedded ledger runs the program: the `.so` of `--program-so` (or
+/// `SERVICEABILITY_SO`), else the native build.
+pub fn program_runtime(cli: &Cli) -> CliResult<ProgramRuntime> {
+    match &cli.program_so {
+        Some(path) => ProgramRuntime::sbf(path).map_err(|error| CliError::input(error.to_string())),
+        None => Ok(ProgramRuntime::Native),
     }
 }
 
@@ -287,7 +299,9 @@ impl Context {
     /// Opens the backend of `settings`.
     pub fn open(settings: Settings, cli: &Cli) -> CliResult<Self> {
         let backend = match &settings.target {
-            Target::Embedded(path) => Backend::Embedded(Box::new(EmbeddedLedger::open(path)?)),
+            Target::Embedded(path, runtime) => {
+                Backend::Embedded(Box::new(EmbeddedLedger::open(path, runtime)?))
+            }
             Target::Rpc(url) => Backend::Rpc(RpcTransport::new(url, settings.commitment)),
         };
         Ok(Context {

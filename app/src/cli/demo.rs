@@ -4,12 +4,13 @@
 use clap::Parser;
 use serde_json::{json, Value};
 use serviceability_client::embedded::EmbeddedLedger;
+use serviceability_host::ProgramRuntime;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
 use crate::cli::args::{Cli, OutputFormat};
 use crate::cli::commands::dispatch;
-use crate::cli::context::{CliError, CliResult, Context};
+use crate::cli::context::{program_runtime, CliError, CliResult, Context};
 use crate::cli::output::Outcome;
 
 /// The demo's cast: one key per role.
@@ -53,13 +54,18 @@ pub fn run(cli: &Cli) -> CliResult<Outcome> {
         activator: Keypair::new(),
         metrics_publisher: Keypair::new(),
     };
-    let ledger = EmbeddedLedger::open(&path)?;
+    let runtime = program_runtime(cli)?;
+    let ledger = EmbeddedLedger::open(&path, &runtime)?;
     let mut context = Context::embedded(ledger, cast.admin.insecure_clone());
     let json_output = cli.output == OutputFormat::Json;
     if !json_output {
+        let runs = match &runtime {
+            ProgramRuntime::Native => "natively".to_string(),
+            ProgramRuntime::Sbf(so) => format!("as the SBF program {}", so.display()),
+        };
         println!(
             "A tour of the serviceability program on a fresh embedded ledger ({}).\n\
-             The program runs natively inside litesvm; every step below is a real command \
+             The program runs {runs} inside litesvm; every step below is a real command \
              line, signed by the key whose role it is. (The embedded ledger funds fee payers.)",
             path.display()
         );

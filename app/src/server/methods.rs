@@ -3,6 +3,7 @@
 //! `RpcCustomError` and `jsonrpc-core` build them.
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use anchor_lang::prelude::Pubkey;
 use jsonrpc_core::{Error, ErrorCode, IoHandler, Params, Result, Value};
@@ -34,7 +35,7 @@ use solana_transaction_status_client_types::{
 };
 
 use super::encoding::{decode_transaction, encode_account, encode_transaction};
-use super::LedgerPath;
+use super::LedgerFile;
 use crate::embedded::{blockhash_of_slot, EmbeddedLedger};
 use crate::transport::AccountFilter;
 
@@ -47,7 +48,7 @@ const MAX_PROGRAM_ACCOUNT_FILTERS: usize = 4;
 type Method = fn(&mut EmbeddedLedger, Positional) -> Result<Value>;
 
 /// Registers every method on `io`, each opening the ledger at `ledger` per request.
-pub fn register(io: &mut IoHandler, ledger: LedgerPath) {
+pub fn register(io: &mut IoHandler, ledger: Arc<LedgerFile>) {
     let methods: [(&str, Method); 18] = [
         ("getVersion", get_version),
         ("getHealth", get_health),
@@ -76,11 +77,12 @@ pub fn register(io: &mut IoHandler, ledger: LedgerPath) {
         io.add_sync_method(name, move |params: Params| {
             // Parameters first: a malformed request never waits for the ledger's lock.
             let params = Positional::new(params)?;
-            let mut open = EmbeddedLedger::open(&ledger).map_err(|error| Error {
-                code: ErrorCode::InternalError,
-                message: error.to_string(),
-                data: None,
-            })?;
+            let mut open =
+                EmbeddedLedger::open(&ledger.path, &ledger.runtime).map_err(|error| Error {
+                    code: ErrorCode::InternalError,
+                    message: error.to_string(),
+                    data: None,
+                })?;
             method(&mut open, params)
         });
     }

@@ -22,6 +22,7 @@ use std::sync::Arc;
 
 use jsonrpc_core::IoHandler;
 use jsonrpc_http_server::{CloseHandle, ServerBuilder};
+use serviceability_host::ProgramRuntime;
 
 /// The port a validator's RPC listens on, and our default.
 pub const DEFAULT_PORT: u16 = 8899;
@@ -35,11 +36,17 @@ pub struct LedgerServer {
 }
 
 impl LedgerServer {
-    /// Serves the ledger file at `ledger` on `address` (port 0: any free port). Returns once
-    /// listening.
-    pub fn start(ledger: &Path, address: SocketAddr) -> io::Result<Self> {
+    /// Serves the ledger file at `ledger`, its program running as `runtime`, on `address`
+    /// (port 0: any free port). Returns once listening.
+    pub fn start(ledger: &Path, runtime: &ProgramRuntime, address: SocketAddr) -> io::Result<Self> {
         let mut io = IoHandler::new();
-        methods::register(&mut io, Arc::new(ledger.to_path_buf()));
+        methods::register(
+            &mut io,
+            Arc::new(LedgerFile {
+                path: ledger.to_path_buf(),
+                runtime: runtime.clone(),
+            }),
+        );
         let server = ServerBuilder::new(io)
             .threads(SERVER_THREADS)
             // GET /health, as a validator answers it.
@@ -69,5 +76,8 @@ impl LedgerServer {
     }
 }
 
-/// The ledger file a server's methods open.
-type LedgerPath = Arc<PathBuf>;
+/// The ledger file a server's methods open, and how its program runs.
+struct LedgerFile {
+    path: PathBuf,
+    runtime: ProgramRuntime,
+}

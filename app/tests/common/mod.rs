@@ -12,11 +12,17 @@ use anchor_lang::prelude::Pubkey;
 use serde_json::Value;
 use serviceability_client::accounts::{Device, GlobalState, Reservation};
 use serviceability_client::chain::{self, UserRecord};
-use serviceability_client::embedded::EmbeddedLedger;
+use serviceability_client::embedded::{EmbeddedLedger, ProgramRuntime};
 use serviceability_client::pda;
 use solana_keypair::{write_keypair_file, Keypair};
 use solana_signer::Signer;
 use tempfile::TempDir;
+
+/// How the program runs in ledgers these tests open directly: as `SERVICEABILITY_SO` says,
+/// like the binary they spawn (which inherits the variable for `--program-so`).
+pub fn runtime() -> ProgramRuntime {
+    ProgramRuntime::from_env().expect("SERVICEABILITY_SO names an existing .so")
+}
 
 /// A role's keypair file.
 pub struct Role {
@@ -241,7 +247,7 @@ impl Env {
 
     /// Opens the ledger through the library (after the commands have exited).
     pub fn open(&self) -> EmbeddedLedger {
-        EmbeddedLedger::open(&self.ledger).expect("the ledger opens")
+        EmbeddedLedger::open(&self.ledger, &runtime()).expect("the ledger opens")
     }
 
     /// GlobalState on the ledger.

@@ -26,14 +26,14 @@ pub fn run(context: &mut Context, command: &LedgerCommand) -> CliResult<Outcome>
 /// `ledger serve`: prints where it listens (one line, or one JSON document), then serves
 /// until SIGINT or SIGTERM.
 pub fn serve(settings: &Settings, address: SocketAddr, format: OutputFormat) -> CliResult<Outcome> {
-    let Target::Embedded(path) = &settings.target else {
+    let Target::Embedded(path, runtime) = &settings.target else {
         return Err(CliError::input(
             "`ledger serve` serves the embedded ledger; drop -u (or use -u embedded)",
         ));
     };
     // A foreign or corrupted file is refused now, not on the first request.
-    drop(EmbeddedLedger::open(path)?);
-    let server = LedgerServer::start(path, address)
+    drop(EmbeddedLedger::open(path, runtime)?);
+    let server = LedgerServer::start(path, runtime, address)
         .map_err(|error| CliError::input(format!("cannot listen on {address}: {error}")))?;
     if !address.ip().is_loopback() {
         eprintln!(
@@ -77,7 +77,7 @@ fn info(context: &mut Context) -> CliResult<Outcome> {
     let ledger = context.embedded_ledger("ledger info")?;
     let clock = ledger.clock()?;
     let now = Timestamp::new(clock.unix_timestamp);
-    let runtime = format!("{:?}", ledger.runtime());
+    let runtime = ledger.runtime().to_string();
     let path = ledger.path().display().to_string();
     let text = key_values(&[
         ("Ledger", path.clone()),
