@@ -6,6 +6,15 @@
 //!
 //! `cargo xtask fixtures [--check]` writes (or checks) the layout fixtures in
 //! `tests/fixtures/`, by running the `fixtures` binary of the test crate.
+//!
+//! `cargo xtask sbf` builds the SBF programs into `target/deploy/` without platform-tools
+//! (see [`sbf`] and `tools/sbf/README.md`).
+//!
+//! `cargo xtask test-parity NATIVE.log SBF.log` compares a native and an SBF run of the test
+//! suite test by test (see [`parity`]).
+
+mod parity;
+mod sbf;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,7 +22,8 @@ use std::process::ExitCode;
 use anchor_lang_idl::build::IdlBuilder;
 use anyhow::{bail, Context, Result};
 
-const USAGE: &str = "usage: cargo xtask idl [--check] | cargo xtask fixtures [--check]";
+const USAGE: &str = "usage: cargo xtask idl [--check] | cargo xtask fixtures [--check] | \
+                     cargo xtask sbf | cargo xtask test-parity NATIVE.log SBF.log";
 
 fn main() -> ExitCode {
     match run() {
@@ -37,6 +47,8 @@ fn run() -> Result<()> {
         ["idl", "--check"] => check_idl(),
         ["fixtures"] => fixtures(&[]),
         ["fixtures", "--check"] => fixtures(&["--check"]),
+        ["sbf"] => sbf::build(&workspace_root()),
+        ["test-parity", native, sbf] => parity::compare(Path::new(native), Path::new(sbf)),
         _ => bail!(USAGE),
     }
 }
