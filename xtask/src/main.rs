@@ -10,9 +10,13 @@
 //! `cargo xtask sbf` builds the SBF programs into `target/deploy/` without platform-tools
 //! (see [`sbf`] and `tools/sbf/README.md`).
 //!
+//! `cargo xtask msrv` fails if a crate of the program's SBF build needs a newer Rust than the
+//! program declares (see [`msrv`]).
+//!
 //! `cargo xtask test-parity NATIVE.log SBF.log` compares a native and an SBF run of the test
 //! suite test by test (see [`parity`]).
 
+mod msrv;
 mod parity;
 mod sbf;
 
@@ -23,7 +27,7 @@ use anchor_lang_idl::build::IdlBuilder;
 use anyhow::{bail, Context, Result};
 
 const USAGE: &str = "usage: cargo xtask idl [--check] | cargo xtask fixtures [--check] | \
-                     cargo xtask sbf | cargo xtask test-parity NATIVE.log SBF.log";
+                     cargo xtask sbf | cargo xtask msrv | cargo xtask test-parity NATIVE.log SBF.log";
 
 fn main() -> ExitCode {
     match run() {
@@ -48,6 +52,7 @@ fn run() -> Result<()> {
         ["fixtures"] => fixtures(&[]),
         ["fixtures", "--check"] => fixtures(&["--check"]),
         ["sbf"] => sbf::build(&workspace_root()),
+        ["msrv"] => msrv::check(&workspace_root()),
         ["test-parity", native, sbf] => parity::compare(Path::new(native), Path::new(sbf)),
         _ => bail!(USAGE),
     }
