@@ -46,7 +46,10 @@ use solana_transaction::versioned::VersionedTransaction;
 use solana_transaction_context::transaction::TransactionReturnData;
 use solana_transaction_error::TransactionError;
 
-use crate::transport::{signed_transaction, AccountFilter, Execution, Transport, TransportError};
+use crate::transport::{
+    check_transaction_size, signed_transaction, AccountFilter, Execution, TooLarge, Transport,
+    TransportError,
+};
 use crate::PROGRAM_ID;
 
 /// The first bytes of every ledger file.
@@ -119,6 +122,9 @@ pub enum LedgerError {
     /// The program could not be loaded into the ledger.
     #[error(transparent)]
     Host(#[from] HostError),
+    /// The transaction is larger than a cluster accepts; it was not run.
+    #[error(transparent)]
+    TooLarge(#[from] TooLarge),
 }
 
 /// One stored account.
@@ -376,8 +382,10 @@ impl EmbeddedLedger {
 
     /// Runs `transaction` and records it; saves the ledger when it was executed. A
     /// transaction with a bad signature, an unknown or expired blockhash, or a signature
-    /// already recorded is refused before execution (nothing recorded or saved).
+    /// already recorded is refused before execution (nothing recorded or saved); one larger
+    /// than a cluster accepts is an error, as a cluster's RPC answers it.
     pub fn submit(&mut self, transaction: VersionedTransaction) -> Result<Execution, LedgerError> {
+        check_transaction_size(&transaction)?;
         let signature = transaction.signatures.first().copied().unwrap_or_default();
         let refused = |error| Execution {
             signature,
@@ -775,6 +783,8 @@ fn decode_image(path: &Path, bytes: &[u8]) -> Result<LedgerImage, LedgerError> {
 
 #[cfg(test)]
 mod tests {
+    use solana_transaction::Transaction;
+
     use super::*;
 
     fn file_bytes(version: u16, body: &[u8]) -> Vec<u8> {
@@ -821,6 +831,39 @@ mod tests {
         );
         let reopened = EmbeddedLedger::open(&path, &ProgramRuntime::Native).unwrap();
         assert_eq!(reopened.svm().get_balance(&wallet), Some(7_000_000_000));
+    }
+
+    #[test]
+    fn a_transaction_larger_than_a_cluster_accepts_is_refused_and_nothing_is_saved() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("l");
+        let mut ledger = EmbeddedLedger::open(&path, &ProgramRuntime::Native).unwrap();
+        let payer = Keypair::new();
+        let oversized = Instruction::new_with_bytes(PROGRAM_ID, &[0; 1200], Vec::new());
+        let transaction = Transaction::new_signed_with_payer(
+            &[oversized],
+            Some(&payer.pubkey()),
+            &[&payer],
+            ledger.latest_blockhash(),
+        );
+        let size = crate::transport::wire_size(&transaction);
+        match ledger.submit(VersionedTransaction::from(transaction)) {
+            Err(LedgerError::TooLarge(too_large)) => assert_eq!(too_large.bytes, size),
+            other => panic!("expected TooLarge, got {:?}", other.map(|e| e.result)),
+        }
+        assert!(ledger.history.is_empty());
+        drop(ledger);
+        assert!(!path.exists(), "nothing was saved");
+        let refused = signed_transaction(
+            &[Instruction::new_with_bytes(
+                PROGRAM_ID,
+                &[0; 1200],
+                Vec::new(),
+            )],
+            &[&payer],
+            Hash::default(),
+        );
+        assert!(matches!(refused, Err(TransportError::TooLarge(_))));
     }
 
     #[test]

@@ -10,6 +10,8 @@ use solana_account::Account;
 use solana_hash::Hash;
 use solana_keypair::Keypair;
 use solana_message::Message;
+/// Largest transaction a cluster accepts, in bytes on the wire.
+pub use solana_packet::PACKET_DATA_SIZE;
 use solana_signature::Signature;
 use solana_signer::Signer;
 use solana_transaction::Transaction;
@@ -78,6 +80,9 @@ pub enum TransportError {
     /// The transaction could not be signed with the keypairs given.
     #[error("cannot sign the transaction: {0}")]
     Signing(String),
+    /// The signed transaction is larger than a cluster accepts.
+    #[error("{0}")]
+    TooLarge(#[from] TooLarge),
     /// The embedded ledger's file could not be used.
     #[error(transparent)]
     Ledger(#[from] LedgerError),
@@ -121,7 +126,35 @@ pub trait Transport {
     }
 }
 
-/// A legacy transaction of `instructions`, paid by `signers[0]` and signed by all of them.
+/// A transaction over [`PACKET_DATA_SIZE`] bytes on the wire, which a cluster refuses
+/// before executing it (its RPC answers `-32602` with this message).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "transaction too large: {bytes} bytes (max: {PACKET_DATA_SIZE} bytes); a cluster refuses \
+     it before execution"
+)]
+pub struct TooLarge {
+    /// Its size on the wire.
+    pub bytes: usize,
+}
+
+/// The size of `transaction` on the wire (what [`PACKET_DATA_SIZE`] limits).
+pub fn wire_size<T: serde::Serialize>(transaction: &T) -> usize {
+    bincode::serialized_size(transaction).map_or(usize::MAX, |size| size as usize)
+}
+
+/// Refuses `transaction` if it is larger on the wire than a cluster accepts.
+pub fn check_transaction_size<T: serde::Serialize>(transaction: &T) -> Result<(), TooLarge> {
+    let bytes = wire_size(transaction);
+    if bytes > PACKET_DATA_SIZE {
+        Err(TooLarge { bytes })
+    } else {
+        Ok(())
+    }
+}
+
+/// A legacy transaction of `instructions`, paid by `signers[0]` and signed by all of them;
+/// refused if it is larger than a cluster accepts.
 pub fn signed_transaction(
     instructions: &[Instruction],
     signers: &[&Keypair],
@@ -135,5 +168,6 @@ pub fn signed_transaction(
     transaction
         .try_sign(signers, blockhash)
         .map_err(|error| TransportError::Signing(error.to_string()))?;
+    check_transaction_size(&transaction)?;
     Ok(transaction)
 }

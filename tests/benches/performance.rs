@@ -97,7 +97,7 @@ struct Row {
 
 /// The transaction's wire size (what `MAX_TRANSACTION_BYTES` limits).
 fn transaction_bytes(transaction: &Transaction) -> usize {
-    wincode::serialize(transaction).expect("serializable").len()
+    serviceability_client::transport::wire_size(transaction)
 }
 
 /// Times `samples` transactions on `ledger`: `prepare` sets up the state for sample `n`

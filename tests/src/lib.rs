@@ -13,6 +13,7 @@ use serviceability_client::accounts::{Device, Reservation, User};
 use serviceability_client::errors::program_error;
 use serviceability_client::legacy::decode_user;
 use serviceability_client::serviceability::constants::USER_BGP_BLOCK_LEN;
+use serviceability_client::transport::{check_transaction_size, wire_size};
 use serviceability_client::types::{
     AuthorityUpdate, BgpStatus, CreateDeviceArgs, DeviceStatus, TunnelNet, UpdateDeviceArgs,
 };
@@ -145,12 +146,43 @@ impl Ledger {
     }
 
     /// Sends `instructions` with `payer` paying the fee, signed by it and `signers`.
+    ///
+    /// Panics, with the cluster's message, if the transaction is larger than a cluster
+    /// accepts (1,232 bytes): litesvm would run it, a cluster refuses it before execution,
+    /// and no test may pass on what a cluster refuses. [`Ledger::transaction_size`] tells
+    /// beforehand.
     pub fn send_paid_by(
         &mut self,
         payer: &Keypair,
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> TxResult {
+        let transaction = self.signed(payer, instructions, signers);
+        if let Err(too_large) = check_transaction_size(&transaction) {
+            panic!("{too_large}");
+        }
+        let result = self.svm.send_transaction(transaction);
+        // A fresh blockhash keeps identical retries distinct transactions.
+        self.svm.expire_blockhash();
+        result
+    }
+
+    /// The wire size of `instructions` paid by `payer` and signed by it and `signers`.
+    pub fn transaction_size(
+        &self,
+        payer: &Keypair,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> usize {
+        wire_size(&self.signed(payer, instructions, signers))
+    }
+
+    fn signed(
+        &self,
+        payer: &Keypair,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Transaction {
         let mut all_signers = vec![payer];
         all_signers.extend(
             signers
@@ -158,16 +190,12 @@ impl Ledger {
                 .copied()
                 .filter(|s| s.pubkey() != payer.pubkey()),
         );
-        let transaction = Transaction::new_signed_with_payer(
+        Transaction::new_signed_with_payer(
             instructions,
             Some(&payer.pubkey()),
             &all_signers,
             self.svm.latest_blockhash(),
-        );
-        let result = self.svm.send_transaction(transaction);
-        // A fresh blockhash keeps identical retries distinct transactions.
-        self.svm.expire_blockhash();
-        result
+        )
     }
 
     /// [`Self::send`], panicking with the logs if it fails.

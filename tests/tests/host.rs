@@ -4,6 +4,7 @@ use anchor_lang::solana_program::instruction::error::InstructionError;
 use anchor_lang::InstructionData;
 use serviceability_client::instructions as ix;
 use serviceability_client::serviceability::client::args as instruction_args;
+use serviceability_client::transport::PACKET_DATA_SIZE;
 use serviceability_client::types::{AuthorityUpdate, BgpStatus, CreateDeviceArgs};
 use serviceability_host::{ProgramRuntime, SO_ENV};
 use serviceability_tests::*;
@@ -131,8 +132,10 @@ fn many_instructions_share_one_transaction() {
             )
         })
         .collect();
+    // Signed and paid by the publisher alone, as the agent sends them: 20 fit in a packet.
+    assert!(ledger.transaction_size(&publisher, &reports, &[]) <= PACKET_DATA_SIZE);
     ledger
-        .send(&reports, &[&publisher])
+        .send_paid_by(&publisher, &reports, &[])
         .expect("20 reports in one transaction");
     for n in 1..=20 {
         assert_eq!(
@@ -143,6 +146,48 @@ fn many_instructions_share_one_transaction() {
             ledger.now()
         );
     }
+}
+
+#[test]
+fn a_transaction_larger_than_a_cluster_accepts_is_refused_before_it_runs() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 30);
+    for n in 1..=20 {
+        ledger
+            .create_user(&device.address, client_ip(n))
+            .expect("user");
+    }
+    let publisher = device.metrics_publisher.insecure_clone();
+    let reports: Vec<_> = (1..=20)
+        .map(|n| {
+            ix::set_user_bgp_status(
+                publisher.pubkey(),
+                device.address,
+                client_ip(n),
+                BgpStatus::Up,
+            )
+        })
+        .collect();
+    // A second signer (the admin paying) adds a signature and a key: over the limit.
+    let admin = ledger.admin.insecure_clone();
+    let size = ledger.transaction_size(&admin, &reports, &[&publisher]);
+    assert!(size > PACKET_DATA_SIZE, "{size} bytes");
+    let refused = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        ledger.send_paid_by(&admin, &reports, &[&publisher])
+    }))
+    .expect_err("refused");
+    let message = refused
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        message.contains(&format!(
+            "transaction too large: {size} bytes (max: 1232 bytes)"
+        )),
+        "{message}"
+    );
+    let user = ledger.user(&device.address, client_ip(1)).expect("user");
+    assert_eq!(user.last_bgp_reported_at, 0, "nothing ran");
 }
 
 #[test]

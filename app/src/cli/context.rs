@@ -92,10 +92,13 @@ impl fmt::Display for CliError {
 impl From<TransportError> for CliError {
     fn from(error: TransportError) -> Self {
         match error {
-            TransportError::Unreachable { .. }
-            | TransportError::Ledger(_)
-            | TransportError::Signing(_) => CliError::input(error.to_string()),
-            TransportError::Rpc { .. } => CliError::chain(error.to_string()),
+            TransportError::Ledger(error) => error.into(),
+            TransportError::Unreachable { .. } | TransportError::Signing(_) => {
+                CliError::input(error.to_string())
+            }
+            TransportError::Rpc { .. } | TransportError::TooLarge(_) => {
+                CliError::chain(error.to_string())
+            }
         }
     }
 }
@@ -111,7 +114,10 @@ impl From<ChainError> for CliError {
 
 impl From<LedgerError> for CliError {
     fn from(error: LedgerError) -> Self {
-        CliError::input(error.to_string())
+        match error {
+            LedgerError::TooLarge(_) => CliError::chain(error.to_string()),
+            _ => CliError::input(error.to_string()),
+        }
     }
 }
 
