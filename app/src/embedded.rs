@@ -26,14 +26,19 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use anchor_lang::prelude::ProgramData;
 use anchor_lang::prelude::{Clock, Pubkey};
 use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::AccountDeserialize;
 use anchor_lang::{system_program, AnchorDeserialize, AnchorSerialize};
 use litesvm::types::{FailedTransactionMetadata, TransactionMetadata};
 use litesvm::LiteSVM;
 /// How the program runs in a ledger: natively, or from a compiled `.so`.
 pub use serviceability_host::ProgramRuntime;
-use serviceability_host::{add_serviceability, HostError};
+use serviceability_host::{
+    add_serviceability, program_data_address, set_upgrade_authority, upgrade_authority, HostError,
+    PROGRAM_DATA_HEADER_LEN,
+};
 use sha2::{Digest, Sha256};
 use solana_account::Account;
 use solana_hash::Hash;
@@ -296,6 +301,16 @@ impl EmbeddedLedger {
                 });
             }
             for stored in image.accounts {
+                if stored.address == program_data_address() {
+                    let authority = ProgramData::try_deserialize(&mut stored.data.as_slice())
+                        .map_err(|error| LedgerError::Corrupted {
+                            path: path.to_path_buf(),
+                            reason: format!("the ProgramData account: {error}"),
+                        })?
+                        .upgrade_authority_address;
+                    set_upgrade_authority(&mut ledger.svm, authority);
+                    continue;
+                }
                 let account = Account {
                     lamports: stored.lamports,
                     data: stored.data,
@@ -332,6 +347,18 @@ impl EmbeddedLedger {
     /// Whether the file existed when the ledger was opened.
     pub fn existed(&self) -> bool {
         self.existed
+    }
+
+    /// The program's upgrade authority in this ledger, the only key that may `initialize`
+    /// it: whoever deployed it (see [`EmbeddedLedger::deploy_as`]); `None` until then.
+    pub fn upgrade_authority(&self) -> Option<Pubkey> {
+        upgrade_authority(&self.svm)
+    }
+
+    /// Records `authority` as the program's upgrade authority, as if it had deployed the
+    /// program here (kept in the file with the next save).
+    pub fn deploy_as(&mut self, authority: Pubkey) {
+        set_upgrade_authority(&mut self.svm, Some(authority));
     }
 
     /// How the program runs in this ledger.
@@ -612,6 +639,24 @@ impl EmbeddedLedger {
                 }
             })
             .collect();
+        // Who deployed the program (may `initialize`): the ProgramData header alone, never a
+        // compiled program's code, which comes from the runtime each time the file is opened.
+        if let Some(authority) = self.upgrade_authority() {
+            let header = PROGRAM_DATA_HEADER_LEN;
+            let account = self
+                .svm
+                .get_account(&program_data_address())
+                .expect("an upgrade authority is recorded in the ProgramData account");
+            accounts.push(StoredAccount {
+                address: program_data_address(),
+                lamports: self.svm.minimum_balance_for_rent_exemption(header),
+                owner: account.owner,
+                executable: false,
+                rent_epoch: 0,
+                data: account.data[..header].to_vec(),
+            });
+            debug_assert_eq!(self.upgrade_authority(), Some(authority));
+        }
         accounts.sort_by_key(|stored| stored.address);
         let image = LedgerImage {
             program_id: PROGRAM_ID,

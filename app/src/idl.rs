@@ -62,6 +62,9 @@ mod tests {
         let key = anchor_lang::prelude::Pubkey::new_unique();
         let layout = instruction_layout(&instructions::initialize(key)).unwrap();
         assert_eq!(layout.name, "initialize");
-        assert_eq!(layout.accounts, ["admin", "global_state", "system_program"]);
+        assert_eq!(
+            layout.accounts,
+            ["admin", "program_data", "global_state", "system_program"]
+        );
     }
 }

@@ -20,11 +20,13 @@ fn instruction(accounts: impl ToAccountMetas, args: impl InstructionData) -> Ins
     }
 }
 
-/// `initialize`: `admin` creates GlobalState and becomes its admin.
+/// `initialize`: `admin`, the program's upgrade authority, creates GlobalState and becomes
+/// its admin.
 pub fn initialize(admin: Pubkey) -> Instruction {
     instruction(
         accounts::Initialize {
             admin,
+            program_data: pda::program_data(),
             global_state: pda::global_state(),
             system_program: system_program::ID,
         },

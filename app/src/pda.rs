@@ -14,6 +14,12 @@ pub fn global_state() -> Pubkey {
     Pubkey::find_program_address(&[GLOBAL_STATE_SEED], &PROGRAM_ID).0
 }
 
+/// The program's ProgramData account under the upgradeable loader (`[program id]`), whose
+/// upgrade authority alone may `initialize`.
+pub fn program_data() -> Pubkey {
+    anchor_lang::solana_program::bpf_loader_upgradeable::get_program_data_address(&PROGRAM_ID)
+}
+
 /// The Device PDA of `code`: `["device", code]`.
 pub fn device(code: &str) -> Pubkey {
     Pubkey::find_program_address(&[DEVICE_SEED, code.as_bytes()], &PROGRAM_ID).0

@@ -367,3 +367,30 @@ fn commands_before_init_say_so() {
         &["not initialized"],
     );
 }
+
+#[test]
+fn only_the_key_that_deployed_the_program_can_init() {
+    let env = Env::new();
+    // The program was deployed by the admin (as `anchor deploy` would) but not initialized.
+    let mut ledger = env.open();
+    ledger.deploy_as(env.admin.pubkey);
+    ledger.save().unwrap();
+    drop(ledger);
+    env.fails(
+        &env.stranger,
+        &["init"],
+        EXIT_CHAIN,
+        &[&named(ServiceabilityError::NotUpgradeAuthority)],
+    );
+    env.ok(&env.admin, &["init"]);
+    let ledger = env.open();
+    assert_eq!(ledger.upgrade_authority(), Some(env.admin.pubkey));
+}
+
+#[test]
+fn the_first_init_on_a_new_ledger_deploys_the_program_as_its_signer() {
+    let env = Env::new();
+    env.ok(&env.admin, &["init"]);
+    // Kept in the file: a later invocation sees the same upgrade authority.
+    assert_eq!(env.open().upgrade_authority(), Some(env.admin.pubkey));
+}

@@ -85,7 +85,10 @@ fn comparable(run: &Run, target: &str) -> Comparable {
 fn the_cli_over_json_rpc_matches_the_embedded_ledger() {
     let direct = Env::new();
     let served_ledger = direct.twin(None);
-    let server = Server::start(&served_ledger.ledger);
+    // On the embedded ledger the first `init` deploys the program as its signer; over
+    // JSON-RPC, as on a cluster, the program was deployed beforehand by the admin.
+    let admin = direct.admin.pubkey.to_string();
+    let server = Server::start_with(&served_ledger.ledger, &["--upgrade-authority", &admin]);
     let over_rpc = direct.twin(Some(server.url.clone()));
     // As on a test validator, the fee payers are funded by airdrop (the embedded ledger
     // funds them itself).

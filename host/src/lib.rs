@@ -17,7 +17,10 @@ mod stubs;
 
 use std::path::PathBuf;
 
+use anchor_lang::solana_program::bpf_loader_upgradeable;
 use litesvm::LiteSVM;
+use solana_account::Account;
+use solana_loader_v3_interface::state::UpgradeableLoaderState;
 
 pub use anchor_lang::prelude::Pubkey;
 
@@ -111,5 +114,70 @@ pub fn add_serviceability(svm: &mut LiteSVM, runtime: &ProgramRuntime) -> Result
             });
             Ok(())
         }
+    }
+}
+
+/// Bytes of a ProgramData account's header (its state; a compiled program's code follows).
+pub const PROGRAM_DATA_HEADER_LEN: usize = UpgradeableLoaderState::size_of_programdata_metadata();
+
+/// The program's ProgramData account under the upgradeable loader (`[program id]`).
+pub fn program_data_address() -> Pubkey {
+    anchor_lang::solana_program::bpf_loader_upgradeable::get_program_data_address(&PROGRAM_ID)
+}
+
+/// Makes `authority` the program's upgrade authority in `svm`, as if that key had deployed
+/// it (`None`: an immutable program), so that `initialize` checks what it checks on a
+/// cluster. A compiled program's ProgramData (litesvm writes it with no authority) keeps its
+/// code; the native build gets the 45-byte header alone.
+pub fn set_upgrade_authority(svm: &mut LiteSVM, authority: Option<Pubkey>) {
+    let address = program_data_address();
+    let header_len = PROGRAM_DATA_HEADER_LEN;
+    let existing = svm
+        .get_account(&address)
+        .filter(|account| account.owner == bpf_loader_upgradeable::ID);
+    let (slot, code, lamports) = match existing.as_ref().and_then(|account| {
+        let state = wincode::deserialize(account.data.get(..header_len)?).ok()?;
+        match state {
+            UpgradeableLoaderState::ProgramData { slot, .. } => Some((slot, account)),
+            _ => None,
+        }
+    }) {
+        Some((slot, account)) => (slot, account.data[header_len..].to_vec(), account.lamports),
+        None => (0, Vec::new(), 0),
+    };
+    let mut data = wincode::serialize(&UpgradeableLoaderState::ProgramData {
+        slot,
+        upgrade_authority_address: authority,
+    })
+    .expect("the ProgramData header serializes");
+    data.extend_from_slice(&code);
+    let lamports = lamports.max(svm.minimum_balance_for_rent_exemption(data.len()));
+    svm.set_account(
+        address,
+        Account {
+            lamports,
+            data,
+            owner: bpf_loader_upgradeable::ID,
+            executable: false,
+            rent_epoch: 0,
+        },
+    )
+    .expect("the ProgramData account is written");
+}
+
+/// The program's upgrade authority in `svm`: `None` when there is no ProgramData account or
+/// it records none (immutable).
+pub fn upgrade_authority(svm: &LiteSVM) -> Option<Pubkey> {
+    let account = svm.get_account(&program_data_address())?;
+    if account.owner != bpf_loader_upgradeable::ID {
+        return None;
+    }
+    let header = account.data.get(..PROGRAM_DATA_HEADER_LEN)?;
+    match wincode::deserialize(header).ok()? {
+        UpgradeableLoaderState::ProgramData {
+            upgrade_authority_address,
+            ..
+        } => upgrade_authority_address,
+        _ => None,
     }
 }

@@ -24,7 +24,7 @@ use serviceability_client::types::{
     AuthorityUpdate, BgpStatus, CreateDeviceArgs, DeviceStatus, TunnelNet, UpdateDeviceArgs,
 };
 use serviceability_client::{instructions as ix, pda};
-use serviceability_host::{add_serviceability, ProgramRuntime};
+use serviceability_host::{add_serviceability, set_upgrade_authority, ProgramRuntime};
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 use solana_transaction::Transaction;
@@ -205,6 +205,7 @@ pub fn build() -> Vec<Fixture> {
     let mut svm = LiteSVM::new();
     let runtime = ProgramRuntime::from_env().expect("SERVICEABILITY_SO names an existing .so");
     add_serviceability(&mut svm, &runtime).expect("program registered");
+    set_upgrade_authority(&mut svm, Some(admin.pubkey()));
     for key in [
         &admin,
         &foundation,

@@ -18,7 +18,7 @@ use serviceability_client::types::{
     AuthorityUpdate, BgpStatus, CreateDeviceArgs, DeviceStatus, TunnelNet, UpdateDeviceArgs,
 };
 use serviceability_client::{instructions as ix, pda};
-use serviceability_host::{add_serviceability, ProgramRuntime};
+use serviceability_host::{add_serviceability, set_upgrade_authority, ProgramRuntime};
 pub use solana_keypair::Keypair;
 pub use solana_signer::Signer;
 use solana_transaction::Transaction;
@@ -103,7 +103,8 @@ impl Ledger {
         ledger
     }
 
-    /// A fresh ledger with the program loaded and a funded admin, before `initialize`.
+    /// A fresh ledger with the program loaded and a funded admin, who is the program's
+    /// upgrade authority, before `initialize`.
     pub fn uninitialized() -> Self {
         Self::uninitialized_with(KeySource::Random)
     }
@@ -122,6 +123,8 @@ impl Ledger {
         svm.set_sysvar(&clock);
         let admin = keys.next();
         svm.airdrop(&admin.pubkey(), FUNDING).expect("airdrop");
+        // The admin deployed the program: only the upgrade authority may initialize.
+        set_upgrade_authority(&mut svm, Some(admin.pubkey()));
         Ledger {
             svm,
             admin,

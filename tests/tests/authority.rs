@@ -3,10 +3,13 @@
 
 use anchor_lang::prelude::Pubkey;
 use serviceability_client::accounts::GlobalState;
+use serviceability_client::events::decode;
 use serviceability_client::instructions as ix;
 use serviceability_client::pda;
 use serviceability_client::serviceability::constants::MAX_FOUNDATION_KEYS;
+use serviceability_client::serviceability::events::GlobalStateInitialized;
 use serviceability_client::types::{AuthorityUpdate, CreateDeviceArgs};
+use serviceability_host::{set_upgrade_authority, PROGRAM_DATA_HEADER_LEN};
 use serviceability_tests::*;
 
 fn global_state(ledger: &Ledger) -> GlobalState {
@@ -27,10 +30,69 @@ fn initialize_makes_the_deployer_admin_and_activator() {
 #[test]
 fn initialize_cannot_run_twice() {
     let mut ledger = Ledger::new();
+    let admin = ledger.admin.insecure_clone();
+    let result = ledger.send_paid_by(&admin, &[ix::initialize(admin.pubkey())], &[]);
+    assert_custom_error(&result, 0, 0); // system program: account already in use
+                                        // Anchor creates `init` accounts before it checks the other accounts' constraints, so a
+                                        // second initialize by anyone fails on the existing GlobalState first.
     let intruder = ledger.funded_keypair();
     let result = ledger.send_paid_by(&intruder, &[ix::initialize(intruder.pubkey())], &[]);
-    assert_custom_error(&result, 0, 0); // system program: account already in use
+    assert_custom_error(&result, 0, 0);
     assert_eq!(global_state(&ledger).admin, ledger.admin.pubkey());
+}
+
+#[test]
+fn only_the_upgrade_authority_can_initialize() {
+    // The hijack this closes: after `anchor deploy`, whoever sent `initialize` first became
+    // admin for good.
+    let mut ledger = Ledger::uninitialized();
+    let front_runner = ledger.funded_keypair();
+    let result = ledger.send_paid_by(&front_runner, &[ix::initialize(front_runner.pubkey())], &[]);
+    assert_program_error(&result, ServiceabilityError::NotUpgradeAuthority);
+    assert!(!ledger.exists(&pda::global_state()), "nothing was created");
+
+    let admin = ledger.admin.insecure_clone();
+    let initialized = ledger.send_paid_by(&admin, &[ix::initialize(admin.pubkey())], &[]);
+    let events: Vec<GlobalStateInitialized> = decode(&initialized.expect("initialized").logs);
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].admin, admin.pubkey());
+    assert_eq!(global_state(&ledger).admin, admin.pubkey());
+}
+
+#[test]
+fn an_immutable_program_cannot_be_initialized() {
+    let mut ledger = Ledger::uninitialized();
+    set_upgrade_authority(&mut ledger.svm, None);
+    let admin = ledger.admin.insecure_clone();
+    let result = ledger.send_paid_by(&admin, &[ix::initialize(admin.pubkey())], &[]);
+    assert_program_error(&result, ServiceabilityError::NotUpgradeAuthority);
+    assert!(!ledger.exists(&pda::global_state()));
+}
+
+#[test]
+fn initialize_reads_only_this_programs_program_data() {
+    // Another program's ProgramData, whose upgrade authority the intruder is, is not ours.
+    let mut ledger = Ledger::uninitialized();
+    let intruder = ledger.funded_keypair();
+    let other_program = Pubkey::new_unique();
+    let (elsewhere, _) = Pubkey::find_program_address(
+        &[other_program.as_ref()],
+        &anchor_lang::solana_program::bpf_loader_upgradeable::ID,
+    );
+    let ours = pda::program_data();
+    let mut planted = ledger.svm.get_account(&ours).expect("ProgramData");
+    planted.data = planted.data[..PROGRAM_DATA_HEADER_LEN].to_vec();
+    ledger.svm.set_account(elsewhere, planted).unwrap();
+    set_upgrade_authority(&mut ledger.svm, Some(ledger.admin.pubkey()));
+    let mut forged = ix::initialize(intruder.pubkey());
+    for meta in &mut forged.accounts {
+        if meta.pubkey == ours {
+            meta.pubkey = elsewhere;
+        }
+    }
+    let result = ledger.send_paid_by(&intruder, &[forged], &[]);
+    assert_anchor_error(&result, anchor_lang::error::ErrorCode::ConstraintSeeds);
+    assert!(!ledger.exists(&pda::global_state()));
 }
 
 #[test]

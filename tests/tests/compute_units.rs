@@ -8,8 +8,10 @@ use serviceability_tests::compute_units::{floor_so, measure_floor, measure_progr
 use serviceability_tests::Ledger;
 
 /// Measured on the `cargo xtask sbf` build (upstream LLVM 22, SBPF v3), 2026-12-02.
+/// `initialize` went from 6,114 to 8,477 when it started reading the program's ProgramData
+/// (a bump search and its deserialization) to check the upgrade authority.
 const MEASURED: &[(&str, u64)] = &[
-    ("initialize", 6_114),
+    ("initialize", 8_477),
     ("set_authority", 3_912),
     ("add_foundation_key", 4_023),
     ("remove_foundation_key", 3_997),

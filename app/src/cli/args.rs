@@ -372,6 +372,11 @@ pub enum LedgerCommand {
         /// write to the ledger.
         #[arg(long, default_value = "127.0.0.1")]
         bind: IpAddr,
+        /// Record this key as the program's upgrade authority (the key that deployed it,
+        /// the only one that may `init`), when the ledger has none yet. Without it, the
+        /// first `init` on the embedded ledger records its signer.
+        #[arg(long, value_name = "PUBKEY")]
+        upgrade_authority: Option<Pubkey>,
     },
 }
 

@@ -42,9 +42,15 @@ fn run(cli: &Cli) -> CliResult<Outcome> {
         // The agent opens its transport per tick and per transaction.
         return commands::agent::run(&settings, args, cli.output);
     }
-    if let Command::Ledger(LedgerCommand::Serve { port, bind }) = &cli.command {
+    if let Command::Ledger(LedgerCommand::Serve {
+        port,
+        bind,
+        upgrade_authority,
+    }) = &cli.command
+    {
         // The server opens the ledger per request.
-        return commands::ledger::serve(&settings, SocketAddr::new(*bind, *port), cli.output);
+        let address = SocketAddr::new(*bind, *port);
+        return commands::ledger::serve(&settings, address, *upgrade_authority, cli.output);
     }
     let mut context = Context::open(settings, cli)?;
     commands::dispatch(&mut context, &cli.command)

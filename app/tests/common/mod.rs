@@ -289,6 +289,11 @@ pub struct Server {
 impl Server {
     /// Starts the server on `ledger` and waits until it prints its URL.
     pub fn start(ledger: &Path) -> Self {
+        Self::start_with(ledger, &[])
+    }
+
+    /// [`Server::start`] with more `ledger serve` arguments.
+    pub fn start_with(ledger: &Path, serve_args: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_serviceability"))
             .args([
                 "--ledger",
@@ -298,6 +303,7 @@ impl Server {
                 "--port",
                 "0",
             ])
+            .args(serve_args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

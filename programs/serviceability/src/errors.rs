@@ -101,4 +101,7 @@ pub enum ServiceabilityError {
     /// 6031
     #[msg("User owner must not be the default (all-zero) public key")]
     InvalidUserOwner,
+    /// 6032
+    #[msg("Only the program's upgrade authority can initialize it (an immutable program cannot be initialized)")]
+    NotUpgradeAuthority,
 }

@@ -28,7 +28,8 @@ declare_id!("HVWZE8fNLpX9JT4YM1z4phDAKg92V1jkyEKgmJc45T4X");
 pub mod serviceability {
     use super::*;
 
-    /// Creates GlobalState; the signer becomes admin and activator authority.
+    /// Creates GlobalState; the signer, who must be the program's upgrade authority, becomes
+    /// admin and activator authority.
     pub fn initialize(ctx: Context<Initialize>) -> Result<()> {
         Initialize::handler(ctx)
     }

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use anchor_lang::prelude::Pubkey;
 use serde_json::json;
 use serviceability_client::chain;
 use serviceability_client::embedded::EmbeddedLedger;
@@ -25,14 +26,26 @@ pub fn run(context: &mut Context, command: &LedgerCommand) -> CliResult<Outcome>
 
 /// `ledger serve`: prints where it listens (one line, or one JSON document), then serves
 /// until SIGINT or SIGTERM.
-pub fn serve(settings: &Settings, address: SocketAddr, format: OutputFormat) -> CliResult<Outcome> {
+pub fn serve(
+    settings: &Settings,
+    address: SocketAddr,
+    upgrade_authority: Option<Pubkey>,
+    format: OutputFormat,
+) -> CliResult<Outcome> {
     let Target::Embedded(path, runtime) = &settings.target else {
         return Err(CliError::input(
             "`ledger serve` serves the embedded ledger; drop -u (or use -u embedded)",
         ));
     };
     // A foreign or corrupted file is refused now, not on the first request.
-    drop(EmbeddedLedger::open(path, runtime)?);
+    let mut ledger = EmbeddedLedger::open(path, runtime)?;
+    if let Some(authority) = upgrade_authority {
+        if ledger.upgrade_authority().is_none() {
+            ledger.deploy_as(authority);
+            ledger.save()?;
+        }
+    }
+    drop(ledger);
     let server = LedgerServer::start(path, runtime, address)
         .map_err(|error| CliError::input(format!("cannot listen on {address}: {error}")))?;
     if !address.ip().is_loopback() {

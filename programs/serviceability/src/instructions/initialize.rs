@@ -1,15 +1,31 @@
 use anchor_lang::prelude::*;
+use anchor_lang::solana_program::bpf_loader_upgradeable;
 
 use crate::constants::GLOBAL_STATE_SEED;
+use crate::errors::ServiceabilityError;
 use crate::events::{emit_event, GlobalStateInitialized};
 use crate::state::GlobalState;
 
 /// Accounts of `initialize`.
 #[derive(Accounts)]
 pub struct Initialize<'info> {
-    /// The deployer: becomes admin and, until changed, activator authority; pays the rent.
+    /// The program's upgrade authority: becomes admin and, until changed, activator
+    /// authority; pays the rent.
     #[account(mut)]
     pub admin: Signer<'info>,
+    /// The program's ProgramData account under the upgradeable loader (the program account
+    /// itself is not read). Only its upgrade authority may initialize, so nobody can take
+    /// the admin role between `anchor deploy` and the deployer's `initialize`; an immutable
+    /// program (no upgrade authority) cannot be initialized. On any other signer the
+    /// instruction fails and nothing is created.
+    #[account(
+        seeds = [crate::ID.as_ref()],
+        bump,
+        seeds::program = bpf_loader_upgradeable::ID,
+        constraint = program_data.upgrade_authority_address == Some(admin.key())
+            @ ServiceabilityError::NotUpgradeAuthority,
+    )]
+    pub program_data: Account<'info, ProgramData>,
     /// The GlobalState PDA, created here.
     #[account(
         init,
