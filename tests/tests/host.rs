@@ -1,6 +1,7 @@
 //! The native host itself: logs, failed CPIs, panics, many instructions per transaction.
 
 use anchor_lang::solana_program::instruction::error::InstructionError;
+use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::InstructionData;
 use serviceability_client::instructions as ix;
 use serviceability_client::serviceability::client::args as instruction_args;
@@ -111,8 +112,9 @@ fn a_panic_in_the_program_is_a_failed_instruction() {
     );
 }
 
-#[test]
-fn many_instructions_share_one_transaction() {
+/// A device with 20 users, its metrics publisher, and a `set_user_bgp_status` (Up) for each
+/// user: what the agent packs into one transaction.
+fn twenty_bgp_reports() -> (Ledger, DeviceFixture, Keypair, Vec<Instruction>) {
     let mut ledger = Ledger::new();
     let device = ledger.activated_device("ams-1", 30);
     for n in 1..=20 {
@@ -120,9 +122,8 @@ fn many_instructions_share_one_transaction() {
             .create_user(&device.address, client_ip(n))
             .expect("user");
     }
-    ledger.advance_clock(7);
     let publisher = device.metrics_publisher.insecure_clone();
-    let reports: Vec<_> = (1..=20)
+    let reports = (1..=20)
         .map(|n| {
             ix::set_user_bgp_status(
                 publisher.pubkey(),
@@ -132,6 +133,13 @@ fn many_instructions_share_one_transaction() {
             )
         })
         .collect();
+    (ledger, device, publisher, reports)
+}
+
+#[test]
+fn many_instructions_share_one_transaction() {
+    let (mut ledger, device, publisher, reports) = twenty_bgp_reports();
+    ledger.advance_clock(7);
     // Signed and paid by the publisher alone, as the agent sends them: 20 fit in a packet.
     assert!(ledger.transaction_size(&publisher, &reports, &[]) <= PACKET_DATA_SIZE);
     ledger
@@ -150,24 +158,7 @@ fn many_instructions_share_one_transaction() {
 
 #[test]
 fn a_transaction_larger_than_a_cluster_accepts_is_refused_before_it_runs() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 30);
-    for n in 1..=20 {
-        ledger
-            .create_user(&device.address, client_ip(n))
-            .expect("user");
-    }
-    let publisher = device.metrics_publisher.insecure_clone();
-    let reports: Vec<_> = (1..=20)
-        .map(|n| {
-            ix::set_user_bgp_status(
-                publisher.pubkey(),
-                device.address,
-                client_ip(n),
-                BgpStatus::Up,
-            )
-        })
-        .collect();
+    let (mut ledger, device, publisher, reports) = twenty_bgp_reports();
     // A second signer (the admin paying) adds a signature and a key: over the limit.
     let admin = ledger.admin.insecure_clone();
     let size = ledger.transaction_size(&admin, &reports, &[&publisher]);
