@@ -713,9 +713,15 @@ fn main() {
         .unwrap();
     println!("| target | measured | |");
     println!("|---|---|---|");
-    println!(
-        "| every instruction within {TARGET_RATIO_TO_TRANSFER}× a transfer | worst {worst:.2}× | {} |",
+    // The time target is the native host's: litesvm's SBF VM runs the program slower than a
+    // native builtin runs the system program's transfer, so on SBF the ratio is only shown.
+    let time_verdict = if runtime.reports_compute_units() {
+        "not judged on SBF (see the native run)"
+    } else {
         verdict(worst <= TARGET_RATIO_TO_TRANSFER)
+    };
+    println!(
+        "| every instruction within {TARGET_RATIO_TO_TRANSFER}× a transfer | worst {worst:.2}× | {time_verdict} |"
     );
     println!(
         "| Reservation ≤ {TARGET_RESERVATION_BYTES} bytes | {reservation_bytes} bytes | {} |",
