@@ -7,8 +7,10 @@ use serviceability_client::events::decode;
 use serviceability_client::instructions as ix;
 use serviceability_client::pda;
 use serviceability_client::serviceability::constants::MAX_FOUNDATION_KEYS;
-use serviceability_client::serviceability::events::GlobalStateInitialized;
-use serviceability_client::types::{AuthorityUpdate, CreateDeviceArgs};
+use serviceability_client::serviceability::events::{
+    AuthorityChanged, FoundationAllowlistChanged, GlobalStateInitialized, ReservationsPauseChanged,
+};
+use serviceability_client::types::{AuthorityKind, AuthorityUpdate, CreateDeviceArgs};
 use serviceability_host::{set_upgrade_authority, PROGRAM_DATA_HEADER_LEN};
 use serviceability_tests::*;
 
@@ -339,5 +341,57 @@ fn update_nothing_but_capacity(max_users: u16) -> serviceability_client::types::
     serviceability_client::types::UpdateDeviceArgs {
         max_users: Some(max_users),
         ..update_nothing()
+    }
+}
+
+#[test]
+fn every_admin_change_emits_its_event() {
+    let mut ledger = Ledger::new();
+    let admin = ledger.admin.pubkey();
+    let reservation_authority = Pubkey::new_unique();
+    let set = AuthorityUpdate::Reservation {
+        new_authority: Some(reservation_authority),
+    };
+    let meta = ledger.send_ok(&[ix::set_authority(admin, set)], &[]);
+    let events: Vec<AuthorityChanged> = decode(&meta.logs);
+    assert_eq!(events.len(), 1);
+    assert!(matches!(events[0].kind, AuthorityKind::Reservation));
+    assert_eq!(
+        (events[0].previous, events[0].current),
+        (None, Some(reservation_authority))
+    );
+
+    let activator = Pubkey::new_unique();
+    let set = AuthorityUpdate::Activator {
+        new_authority: activator,
+    };
+    let meta = ledger.send_ok(&[ix::set_authority(admin, set)], &[]);
+    let events: Vec<AuthorityChanged> = decode(&meta.logs);
+    assert!(matches!(events[0].kind, AuthorityKind::Activator));
+    assert_eq!(
+        (events[0].previous, events[0].current),
+        (Some(admin), Some(activator))
+    );
+
+    let key = Pubkey::new_unique();
+    let meta = ledger.send_ok(&[ix::add_foundation_key(admin, key)], &[]);
+    let events: Vec<FoundationAllowlistChanged> = decode(&meta.logs);
+    assert_eq!(events.len(), 1);
+    assert_eq!(
+        (events[0].key, events[0].added, events[0].allowlist_len),
+        (key, true, 1)
+    );
+    let meta = ledger.send_ok(&[ix::remove_foundation_key(admin, key)], &[]);
+    let events: Vec<FoundationAllowlistChanged> = decode(&meta.logs);
+    assert_eq!(
+        (events[0].key, events[0].added, events[0].allowlist_len),
+        (key, false, 0)
+    );
+
+    for paused in [true, false] {
+        let meta = ledger.send_ok(&[ix::set_reservations_paused(admin, paused)], &[]);
+        let events: Vec<ReservationsPauseChanged> = decode(&meta.logs);
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].paused, paused);
     }
 }

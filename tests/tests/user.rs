@@ -6,7 +6,7 @@ use serviceability_client::events::decode;
 use serviceability_client::instructions as ix;
 use serviceability_client::pda;
 use serviceability_client::serviceability::events::{
-    DeviceClosed, DeviceCreated, ReservationClosed, UserCreated, UserDeleted,
+    DeviceClosed, DeviceCreated, DeviceUpdated, ReservationClosed, UserCreated, UserDeleted,
 };
 use serviceability_client::types::{
     CreateDeviceArgs, DeviceStatus, ReservationCloseReason, TunnelNet, UpdateDeviceArgs, UserStatus,
@@ -414,7 +414,7 @@ fn update_device_changes_only_the_given_fields() {
         max_users: Some(9),
         ..update_nothing()
     };
-    ledger.send_ok(
+    let meta = ledger.send_ok(
         &[ix::update_device(
             foundation.pubkey(),
             device.address,
@@ -429,4 +429,15 @@ fn update_device_changes_only_the_given_fields() {
     );
     assert!(matches!(state.status, DeviceStatus::Activated));
     assert_eq!(state.public_ip, [185, 1, 1, 10]);
+    // The event carries the device as it now is.
+    let events: Vec<DeviceUpdated> = decode(&meta.logs);
+    assert_eq!(events.len(), 1);
+    let event = &events[0];
+    assert_eq!(event.device, device.address);
+    assert_eq!(
+        (event.max_users, event.metrics_publisher, event.public_ip),
+        (9, new_publisher, [185, 1, 1, 10])
+    );
+    assert_eq!((event.users_count, event.reserved_seats), (0, 0));
+    assert!(matches!(event.status, DeviceStatus::Activated));
 }
