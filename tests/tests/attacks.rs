@@ -295,3 +295,169 @@ fn an_instruction_with_a_missing_signature_is_rejected() {
     reserve.accounts[0].is_signer = false; // claim the authority without its signature
     assert_anchor_error(&ledger.send(&[reserve], &[]), AnchorError::AccountNotSigner);
 }
+
+#[test]
+fn a_rotated_out_metrics_publisher_can_no_longer_report() {
+    let Scenario {
+        mut ledger, device, ..
+    } = Scenario::new(4);
+    let ip = client_ip(1);
+    ledger.create_user(&device.address, ip).expect("user");
+    let old = device.metrics_publisher.insecure_clone();
+    let new = ledger.funded_keypair();
+    let rotate = serviceability_client::types::UpdateDeviceArgs {
+        metrics_publisher: Some(new.pubkey()),
+        ..update_nothing()
+    };
+    let foundation = device.foundation.insecure_clone();
+    ledger.send_ok(
+        &[ix::update_device(
+            foundation.pubkey(),
+            device.address,
+            rotate,
+        )],
+        &[&foundation],
+    );
+    let report = |publisher: &Keypair| {
+        ix::set_user_bgp_status(publisher.pubkey(), device.address, ip, BgpStatus::Up)
+    };
+    let refused = ledger.send_paid_by(&old, &[report(&old)], &[]);
+    assert_program_error(&refused, ServiceabilityError::NotMetricsPublisher);
+    assert_eq!(
+        ledger
+            .user(&device.address, ip)
+            .unwrap()
+            .last_bgp_reported_at,
+        0
+    );
+    ledger
+        .send_paid_by(&new, &[report(&new)], &[])
+        .expect("the new publisher reports");
+    assert_eq!(
+        ledger
+            .user(&device.address, ip)
+            .unwrap()
+            .last_bgp_reported_at,
+        ledger.now()
+    );
+}
+
+#[test]
+fn lamports_sent_to_a_reservation_pda_beforehand_do_not_block_it() {
+    // Anyone can transfer lamports to an address before the program creates an account
+    // there; `init` must still create it (no denial of service), and the seat is counted once.
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(4);
+    let ip = client_ip(1);
+    let reservation = pda::reservation(&device.address, ip);
+    let griefer = ledger.funded_keypair();
+    let gift = anchor_lang::solana_program::system_instruction::transfer(
+        &griefer.pubkey(),
+        &reservation,
+        1_000_000,
+    );
+    ledger.send_paid_by(&griefer, &[gift], &[]).expect("gift");
+    ledger
+        .reserve(&authority, &device.address, ip, None)
+        .expect("reserved despite the lamports");
+    let stored = ledger
+        .reservation(&device.address, ip)
+        .expect("a reservation");
+    assert_eq!(stored.payer, authority.pubkey());
+    assert_eq!(ledger.device(&device.address).reserved_seats, 1);
+    let rent = ledger.svm.minimum_balance_for_rent_exemption(
+        ledger.svm.get_account(&reservation).unwrap().data.len(),
+    );
+    assert!(ledger.lamports(&reservation) >= rent);
+}
+
+#[test]
+fn several_instructions_in_one_transaction_keep_the_seat_counts() {
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(2);
+    let admin = ledger.admin.insecure_clone();
+    let ip = client_ip(1);
+    // Reserve, then convert the reservation into a user, in one transaction.
+    let reserve_then_create = |ip, reservation_payer| {
+        [
+            ix::reserve_connection(authority.pubkey(), device.address, ip, None),
+            ix::create_user(
+                admin.pubkey(),
+                device.address,
+                ip,
+                tunnel_net_for(ip),
+                admin.pubkey(),
+                reservation_payer,
+            ),
+        ]
+    };
+    ledger.send_ok(
+        &reserve_then_create(ip, Some(authority.pubkey())),
+        &[&authority],
+    );
+    let state = ledger.device(&device.address);
+    assert_eq!((state.users_count, state.reserved_seats), (1, 0));
+    assert!(ledger.reservation(&device.address, ip).is_none());
+
+    // Delete the user, then reserve the same pair again, in one transaction.
+    let delete = ix::delete_user(admin.pubkey(), device.address, ip, admin.pubkey());
+    let reserve = ix::reserve_connection(authority.pubkey(), device.address, ip, None);
+    ledger.send_ok(&[delete, reserve], &[&authority]);
+    let state = ledger.device(&device.address);
+    assert_eq!((state.users_count, state.reserved_seats), (0, 1));
+    assert!(ledger.user(&device.address, ip).is_none());
+
+    // A reservation then a user for the same pair without consuming it: the user's
+    // creation must take the reservation (it is always passed), never a second seat.
+    let refused = ledger.send(&reserve_then_create(client_ip(2), None), &[&authority]);
+    assert_custom_error(
+        &refused,
+        1,
+        u32::from(ServiceabilityError::ReservationPayerMissing),
+    );
+    let state = ledger.device(&device.address);
+    assert_eq!(
+        (state.users_count, state.reserved_seats),
+        (0, 1),
+        "nothing changed"
+    );
+}
+
+#[test]
+fn a_device_closed_and_created_again_in_one_transaction_starts_fresh() {
+    let mut ledger = Ledger::new();
+    let foundation = ledger.foundation_key();
+    let args = |max_users| serviceability_client::types::CreateDeviceArgs {
+        code: "fra-1".into(),
+        public_ip: [185, 1, 1, 10],
+        max_users,
+        metrics_publisher: foundation.pubkey(),
+    };
+    ledger.send_ok(
+        &[ix::create_device(foundation.pubkey(), args(4))],
+        &[&foundation],
+    );
+    let address = pda::device("fra-1");
+    let close = ix::close_device(foundation.pubkey(), address, foundation.pubkey());
+    let create = ix::create_device(foundation.pubkey(), args(7));
+    // Anchor's `close` hands the account back to the system program at once, so the same
+    // code can be created again in the same transaction: it must come back empty.
+    ledger
+        .send(&[close, create], &[&foundation])
+        .expect("closed and created again");
+    let device = ledger.device(&address);
+    assert_eq!(
+        (device.max_users, device.users_count, device.reserved_seats),
+        (7, 0, 0)
+    );
+    assert!(matches!(
+        device.status,
+        serviceability_client::types::DeviceStatus::Pending
+    ));
+}
