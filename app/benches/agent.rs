@@ -22,7 +22,9 @@ use serviceability_client::agent::worker::{
     transaction_size, Backoff, TransportFactory, Worker, WorkerEvent,
 };
 use serviceability_client::instructions as ix;
-use serviceability_client::transport::{AccountFilter, Execution, Transport, TransportError};
+use serviceability_client::transport::{
+    AccountFilter, Execution, Transport, TransportError, PACKET_DATA_SIZE,
+};
 use serviceability_client::types::BgpStatus;
 use solana_account::Account;
 use solana_keypair::Keypair;
@@ -31,7 +33,6 @@ use solana_signer::Signer;
 
 const DECISION_TARGET: Duration = Duration::from_millis(100);
 const UPDATES_PER_TRANSACTION_TARGET: usize = 20;
-const PACKET_DATA_SIZE: usize = 1232;
 
 #[derive(Parser)]
 struct Args {

@@ -26,18 +26,16 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use anchor_lang::prelude::ProgramData;
 use anchor_lang::prelude::{Clock, Pubkey};
 use anchor_lang::solana_program::instruction::Instruction;
-use anchor_lang::AccountDeserialize;
 use anchor_lang::{system_program, AnchorDeserialize, AnchorSerialize};
 use litesvm::types::{FailedTransactionMetadata, TransactionMetadata};
 use litesvm::LiteSVM;
 /// How the program runs in a ledger: natively, or from a compiled `.so`.
 pub use serviceability_host::ProgramRuntime;
 use serviceability_host::{
-    add_serviceability, program_data_address, set_upgrade_authority, upgrade_authority, HostError,
-    PROGRAM_DATA_HEADER_LEN,
+    add_serviceability, program_data_address, program_data_state, set_upgrade_authority,
+    upgrade_authority, HostError, PROGRAM_DATA_HEADER_LEN,
 };
 use sha2::{Digest, Sha256};
 use solana_account::Account;
@@ -302,12 +300,11 @@ impl EmbeddedLedger {
             }
             for stored in image.accounts {
                 if stored.address == program_data_address() {
-                    let authority = ProgramData::try_deserialize(&mut stored.data.as_slice())
-                        .map_err(|error| LedgerError::Corrupted {
+                    let (_, authority) =
+                        program_data_state(&stored.data).ok_or_else(|| LedgerError::Corrupted {
                             path: path.to_path_buf(),
-                            reason: format!("the ProgramData account: {error}"),
-                        })?
-                        .upgrade_authority_address;
+                            reason: "the ProgramData account has no ProgramData header".into(),
+                        })?;
                     set_upgrade_authority(&mut ledger.svm, authority);
                     continue;
                 }
@@ -356,9 +353,14 @@ impl EmbeddedLedger {
     }
 
     /// Records `authority` as the program's upgrade authority, as if it had deployed the
-    /// program here (kept in the file with the next save).
-    pub fn deploy_as(&mut self, authority: Pubkey) {
-        set_upgrade_authority(&mut self.svm, Some(authority));
+    /// program here, unless someone already has (kept in the file with the next save).
+    /// Returns whether it was recorded.
+    pub fn deploy_as(&mut self, authority: Pubkey) -> bool {
+        let undeployed = self.upgrade_authority().is_none();
+        if undeployed {
+            set_upgrade_authority(&mut self.svm, Some(authority));
+        }
+        undeployed
     }
 
     /// How the program runs in this ledger.
@@ -641,21 +643,21 @@ impl EmbeddedLedger {
             .collect();
         // Who deployed the program (may `initialize`): the ProgramData header alone, never a
         // compiled program's code, which comes from the runtime each time the file is opened.
-        if let Some(authority) = self.upgrade_authority() {
-            let header = PROGRAM_DATA_HEADER_LEN;
+        if self.upgrade_authority().is_some() {
             let account = self
                 .svm
                 .get_account(&program_data_address())
                 .expect("an upgrade authority is recorded in the ProgramData account");
             accounts.push(StoredAccount {
                 address: program_data_address(),
-                lamports: self.svm.minimum_balance_for_rent_exemption(header),
+                lamports: self
+                    .svm
+                    .minimum_balance_for_rent_exemption(PROGRAM_DATA_HEADER_LEN),
                 owner: account.owner,
                 executable: false,
                 rent_epoch: 0,
-                data: account.data[..header].to_vec(),
+                data: account.data[..PROGRAM_DATA_HEADER_LEN].to_vec(),
             });
-            debug_assert_eq!(self.upgrade_authority(), Some(authority));
         }
         accounts.sort_by_key(|stored| stored.address);
         let image = LedgerImage {

@@ -131,18 +131,16 @@ pub fn program_data_address() -> Pubkey {
 /// code; the native build gets the 45-byte header alone.
 pub fn set_upgrade_authority(svm: &mut LiteSVM, authority: Option<Pubkey>) {
     let address = program_data_address();
-    let header_len = PROGRAM_DATA_HEADER_LEN;
     let existing = svm
         .get_account(&address)
-        .filter(|account| account.owner == bpf_loader_upgradeable::ID);
-    let (slot, code, lamports) = match existing.as_ref().and_then(|account| {
-        let state = wincode::deserialize(account.data.get(..header_len)?).ok()?;
-        match state {
-            UpgradeableLoaderState::ProgramData { slot, .. } => Some((slot, account)),
-            _ => None,
-        }
-    }) {
-        Some((slot, account)) => (slot, account.data[header_len..].to_vec(), account.lamports),
+        .filter(|account| account.owner == bpf_loader_upgradeable::ID)
+        .and_then(|account| Some((program_data_state(&account.data)?, account)));
+    let (slot, code, lamports) = match existing {
+        Some(((slot, _), account)) => (
+            slot,
+            account.data[PROGRAM_DATA_HEADER_LEN..].to_vec(),
+            account.lamports,
+        ),
         None => (0, Vec::new(), 0),
     };
     let mut data = wincode::serialize(&UpgradeableLoaderState::ProgramData {
@@ -172,12 +170,17 @@ pub fn upgrade_authority(svm: &LiteSVM) -> Option<Pubkey> {
     if account.owner != bpf_loader_upgradeable::ID {
         return None;
     }
-    let header = account.data.get(..PROGRAM_DATA_HEADER_LEN)?;
-    match wincode::deserialize(header).ok()? {
+    program_data_state(&account.data)?.1
+}
+
+/// The slot and upgrade authority that a ProgramData account's data records, or `None` if
+/// the data does not start with a ProgramData header.
+pub fn program_data_state(data: &[u8]) -> Option<(u64, Option<Pubkey>)> {
+    match wincode::deserialize(data.get(..PROGRAM_DATA_HEADER_LEN)?).ok()? {
         UpgradeableLoaderState::ProgramData {
+            slot,
             upgrade_authority_address,
-            ..
-        } => upgrade_authority_address,
+        } => Some((slot, upgrade_authority_address)),
         _ => None,
     }
 }

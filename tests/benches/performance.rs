@@ -18,6 +18,7 @@ use clap::Parser;
 use serviceability_client::accounts::Reservation;
 use serviceability_client::instructions as ix;
 use serviceability_client::pda;
+use serviceability_client::transport::{wire_size, PACKET_DATA_SIZE};
 use serviceability_client::types::{
     AuthorityUpdate, BgpStatus, CreateDeviceArgs, UpdateDeviceArgs,
 };
@@ -26,9 +27,6 @@ use serviceability_host::ProgramRuntime;
 use serviceability_tests::compute_units::{floor_so, measure_floor, measure_program};
 use serviceability_tests::*;
 use solana_transaction::Transaction;
-
-/// Largest serialized transaction the network accepts (PACKET_DATA_SIZE).
-const MAX_TRANSACTION_BYTES: usize = 1232;
 
 /// Targets from the issue.
 const TARGET_RATIO_TO_TRANSFER: f64 = 3.0;
@@ -95,9 +93,9 @@ struct Row {
     transaction_bytes: usize,
 }
 
-/// The transaction's wire size (what `MAX_TRANSACTION_BYTES` limits).
+/// The transaction's wire size (what `PACKET_DATA_SIZE` limits).
 fn transaction_bytes(transaction: &Transaction) -> usize {
-    serviceability_client::transport::wire_size(transaction)
+    wire_size(transaction)
 }
 
 /// Times `samples` transactions on `ledger`: `prepare` sets up the state for sample `n`
@@ -506,7 +504,7 @@ fn bgp_updates_per_transaction() -> (usize, usize) {
     loop {
         let instructions: Vec<Instruction> = (0..=count).map(report).collect();
         let size = transaction_bytes(&Sample::new(instructions, &publisher, &[]).sign(&ledger));
-        if size > MAX_TRANSACTION_BYTES {
+        if size > PACKET_DATA_SIZE {
             break;
         }
         (count, bytes) = (count + 1, size);
@@ -620,8 +618,7 @@ fn compute_unit_table(runtime: &ProgramRuntime) -> Option<(&'static str, f64)> {
     for cost in &costs {
         let ratio = cost.compute_units as f64 / floor as f64;
         println!("| {} | {} | {ratio:.2} |", cost.name, cost.compute_units);
-        let single = !cost.name.contains('×');
-        if single && worst.is_none_or(|(_, worst)| ratio > worst) {
+        if cost.instructions == 1 && worst.is_none_or(|(_, worst)| ratio > worst) {
             worst = Some((cost.name, ratio));
         }
     }
@@ -698,7 +695,7 @@ fn main() {
     println!();
 
     let (bgp_updates, bgp_bytes) = bgp_updates_per_transaction();
-    println!("set_user_bgp_status updates per transaction: {bgp_updates} ({bgp_bytes} of {MAX_TRANSACTION_BYTES} bytes, executed)");
+    println!("set_user_bgp_status updates per transaction: {bgp_updates} ({bgp_bytes} of {PACKET_DATA_SIZE} bytes, executed)");
     let (cycles_per_second, transfer_pairs_per_second) = throughput(args.cycles, args.devices);
     println!(
         "Throughput: {cycles_per_second:.0} reserve+close cycles/s; {transfer_pairs_per_second:.0} transfer pairs/s ({:.2}× the transfer rate); invariants held",

@@ -40,14 +40,15 @@ pub struct PathCost {
     pub name: &'static str,
     /// Compute units the transaction consumed.
     pub compute_units: u64,
+    /// Instructions in the transaction (1, or the packed BGP reports).
+    pub instructions: usize,
 }
 
-/// Sends `instructions` signed by `signer` (who pays) and returns the compute units consumed;
-/// panics with the logs if the transaction fails.
-fn cost(ledger: &mut Ledger, instructions: &[Instruction], signer: &Keypair) -> u64 {
-    let payer = signer.insecure_clone();
-    match ledger.send_paid_by(&payer, instructions, &[]) {
-        Ok(meta) => meta.compute_units_consumed,
+/// Sends `instructions` signed by `signer` (who pays) and returns what it cost; panics with
+/// the logs if the transaction fails.
+fn cost(ledger: &mut Ledger, instructions: &[Instruction], signer: &Keypair) -> (u64, usize) {
+    match ledger.send_paid_by(signer, instructions, &[]) {
+        Ok(meta) => (meta.compute_units_consumed, instructions.len()),
         Err(failed) => panic!(
             "measuring failed: {:?}\n{}",
             failed.err,
@@ -78,10 +79,11 @@ fn create_user(
 /// Every path of every instruction, in the order of the benchmark's table.
 pub fn measure_program() -> Vec<PathCost> {
     let mut costs = Vec::new();
-    let mut record = |name: &'static str, compute_units: u64| {
+    let mut record = |name: &'static str, (compute_units, instructions): (u64, usize)| {
         costs.push(PathCost {
             name,
             compute_units,
+            instructions,
         })
     };
 

@@ -13,14 +13,14 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use solana_keypair::Keypair;
 use solana_message::Message;
-use solana_packet::PACKET_DATA_SIZE;
 use solana_signature::Signature;
 use solana_signer::Signer;
+use solana_transaction::Transaction;
 
 use crate::agent::decision::Update;
 use crate::errors::explain;
 use crate::instructions as ix;
-use crate::transport::{Transport, TransportError};
+use crate::transport::{wire_size, Transport, TransportError, PACKET_DATA_SIZE};
 
 /// Opens a transport for one transaction (the embedded ledger is opened, used and released
 /// each time, so other invocations can use it in between).
@@ -129,10 +129,11 @@ pub fn updates_per_transaction(publisher: &Pubkey, device: &Pubkey) -> usize {
 
 /// The wire size of a legacy transaction of `instructions` paid and signed by `payer` alone.
 pub fn transaction_size(instructions: &[Instruction], payer: &Pubkey) -> usize {
-    let message = Message::new(instructions, Some(payer));
-    let signatures = usize::from(message.header.num_required_signatures);
-    // compact-u16 signature count (one byte below 128) + signatures + message
-    1 + signatures * 64 + message.serialize().len()
+    // Unsigned, the signatures are placeholders of their final size.
+    wire_size(&Transaction::new_unsigned(Message::new(
+        instructions,
+        Some(payer),
+    )))
 }
 
 impl Worker {

@@ -21,11 +21,9 @@ pub fn init(context: &mut Context) -> CliResult<Outcome> {
     }
     let admin = context.signer_pubkey()?;
     if let Ok(ledger) = context.embedded_ledger("init") {
-        // A local ledger's program was deployed by nobody yet: its first `init` deploys it
+        // On a local ledger whose program nobody deployed yet, the first `init` deploys it
         // with the signer as upgrade authority (kept only if the initialization lands).
-        if ledger.upgrade_authority().is_none() {
-            ledger.deploy_as(admin);
-        }
+        ledger.deploy_as(admin);
     }
     let signature = sent!(context.submit("init", vec![ix::initialize(admin)])?);
     let state = GlobalStateView::new(&context.global_state()?);

@@ -40,8 +40,7 @@ pub fn serve(
     // A foreign or corrupted file is refused now, not on the first request.
     let mut ledger = EmbeddedLedger::open(path, runtime)?;
     if let Some(authority) = upgrade_authority {
-        if ledger.upgrade_authority().is_none() {
-            ledger.deploy_as(authority);
+        if ledger.deploy_as(authority) {
             ledger.save()?;
         }
     }
