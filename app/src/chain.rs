@@ -7,7 +7,7 @@ use std::net::Ipv4Addr;
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::{AccountDeserialize, Discriminator};
 
-use crate::accounts::{Device, GlobalState, Reservation, User};
+use crate::accounts::{AdminProposal, Device, GlobalState, Reservation, TunnelClaim, User};
 use crate::legacy::decode_user;
 use crate::serviceability::constants::USER_LEGACY_ACCOUNT_LEN;
 use crate::transport::{AccountFilter, Transport, TransportError};
@@ -127,6 +127,24 @@ fn list<T>(
 /// GlobalState, if the program has been initialized.
 pub fn global_state(transport: &dyn Transport) -> Result<Option<GlobalState>, ChainError> {
     fetch(transport, &pda::global_state(), "GlobalState")
+}
+
+/// The pending admin proposal, if the admin has proposed a successor.
+pub fn admin_proposal(transport: &dyn Transport) -> Result<Option<AdminProposal>, ChainError> {
+    fetch(transport, &pda::admin_proposal(), "AdminProposal")
+}
+
+/// The claim on `tunnel_net`'s network on `device`, if a user holds it.
+pub fn tunnel_claim(
+    transport: &dyn Transport,
+    device: &Pubkey,
+    tunnel_net: &crate::types::TunnelNet,
+) -> Result<Option<TunnelClaim>, ChainError> {
+    fetch(
+        transport,
+        &pda::tunnel_claim(device, tunnel_net),
+        "TunnelClaim",
+    )
 }
 
 /// The Device at `address`.

@@ -45,6 +45,34 @@ pub fn set_authority(admin: Pubkey, update: AuthorityUpdate) -> Instruction {
     )
 }
 
+/// `propose_admin`, signed by the admin: proposes `proposed_admin` (replacing any pending
+/// proposal), or withdraws the proposal with `None`.
+pub fn propose_admin(admin: Pubkey, proposed_admin: Option<Pubkey>) -> Instruction {
+    instruction(
+        accounts::ProposeAdmin {
+            admin,
+            global_state: pda::global_state(),
+            admin_proposal: pda::admin_proposal(),
+            system_program: system_program::ID,
+        },
+        args::ProposeAdmin { proposed_admin },
+    )
+}
+
+/// `accept_admin`, signed by the proposed admin; `previous_admin` (the current admin, who
+/// paid for the proposal) receives its rent.
+pub fn accept_admin(new_admin: Pubkey, previous_admin: Pubkey) -> Instruction {
+    instruction(
+        accounts::AcceptAdmin {
+            new_admin,
+            global_state: pda::global_state(),
+            admin_proposal: pda::admin_proposal(),
+            previous_admin,
+        },
+        args::AcceptAdmin {},
+    )
+}
+
 /// `add_foundation_key`, signed by the admin.
 pub fn add_foundation_key(admin: Pubkey, key: Pubkey) -> Instruction {
     instruction(
@@ -192,6 +220,7 @@ pub fn create_user(
             global_state: pda::global_state(),
             device,
             user: pda::user(&device, client_ip),
+            tunnel_claim: pda::tunnel_claim(&device, &tunnel_net),
             reservation: pda::reservation(&device, client_ip),
             reservation_payer,
             system_program: system_program::ID,
@@ -205,11 +234,12 @@ pub fn create_user(
 }
 
 /// `delete_user`, signed by the activator authority or a foundation key; `payer` (the
-/// user's) receives the rent.
+/// user's) receives the rent. `tunnel_net` is the user's, which locates its tunnel claim.
 pub fn delete_user(
     authority: Pubkey,
     device: Pubkey,
     client_ip: Ipv4Addr,
+    tunnel_net: &TunnelNet,
     payer: Pubkey,
 ) -> Instruction {
     instruction(
@@ -218,9 +248,30 @@ pub fn delete_user(
             global_state: pda::global_state(),
             device,
             user: pda::user(&device, client_ip),
+            tunnel_claim: pda::tunnel_claim(&device, tunnel_net),
             payer,
         },
         args::DeleteUser {},
+    )
+}
+
+/// `claim_tunnel_net`, signed by the activator authority or a foundation key, which pays:
+/// claims the tunnel network of a user created before tunnel claims existed.
+pub fn claim_tunnel_net(
+    authority: Pubkey,
+    device: Pubkey,
+    client_ip: Ipv4Addr,
+    tunnel_net: &TunnelNet,
+) -> Instruction {
+    instruction(
+        accounts::ClaimTunnelNet {
+            authority,
+            global_state: pda::global_state(),
+            user: pda::user(&device, client_ip),
+            tunnel_claim: pda::tunnel_claim(&device, tunnel_net),
+            system_program: system_program::ID,
+        },
+        args::ClaimTunnelNet {},
     )
 }
 

@@ -5,13 +5,20 @@ use std::net::Ipv4Addr;
 use anchor_lang::prelude::Pubkey;
 
 use crate::serviceability::constants::{
-    DEVICE_SEED, GLOBAL_STATE_SEED, RESERVATION_SEED, USER_SEED,
+    ADMIN_PROPOSAL_SEED, DEVICE_SEED, GLOBAL_STATE_SEED, RESERVATION_SEED, TUNNEL_CLAIM_SEED,
+    USER_SEED,
 };
+use crate::types::TunnelNet;
 use crate::PROGRAM_ID;
 
 /// The GlobalState PDA: `["globalstate"]`.
 pub fn global_state() -> Pubkey {
     Pubkey::find_program_address(&[GLOBAL_STATE_SEED], &PROGRAM_ID).0
+}
+
+/// The AdminProposal PDA: `["admin_proposal"]`.
+pub fn admin_proposal() -> Pubkey {
+    Pubkey::find_program_address(&[ADMIN_PROPOSAL_SEED], &PROGRAM_ID).0
 }
 
 /// The program's ProgramData account under the upgradeable loader (`[program id]`), whose
@@ -38,6 +45,15 @@ pub fn user(device: &Pubkey, client_ip: Ipv4Addr) -> Pubkey {
 pub fn reservation(device: &Pubkey, client_ip: Ipv4Addr) -> Pubkey {
     Pubkey::find_program_address(
         &[RESERVATION_SEED, device.as_ref(), &client_ip.octets()],
+        &PROGRAM_ID,
+    )
+    .0
+}
+
+/// The TunnelClaim PDA of a user's tunnel on `device`: `["tunnel", device, network octets]`.
+pub fn tunnel_claim(device: &Pubkey, tunnel_net: &TunnelNet) -> Pubkey {
+    Pubkey::find_program_address(
+        &[TUNNEL_CLAIM_SEED, device.as_ref(), &tunnel_net.network],
         &PROGRAM_ID,
     )
     .0

@@ -369,8 +369,13 @@ fn instruction_rows(samples: usize) -> (Row, Vec<Row>) {
                 .create_user(&device.address, bench_ip(n))
                 .expect("user");
             let admin = ledger.admin.insecure_clone();
-            let delete =
-                ix::delete_user(admin.pubkey(), device.address, bench_ip(n), admin.pubkey());
+            let delete = ix::delete_user(
+                admin.pubkey(),
+                device.address,
+                bench_ip(n),
+                &tunnel_net_for(bench_ip(n)),
+                admin.pubkey(),
+            );
             Sample::new(vec![delete], &admin, &[])
         })
     });

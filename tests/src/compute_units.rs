@@ -166,7 +166,13 @@ pub fn measure_program() -> Vec<PathCost> {
         "create_user (consuming a reservation)",
         cost(&mut ledger, &[user], &admin),
     );
-    let delete = ix::delete_user(admin.pubkey(), device.address, reserved, admin.pubkey());
+    let delete = ix::delete_user(
+        admin.pubkey(),
+        device.address,
+        reserved,
+        &tunnel_net_for(reserved),
+        admin.pubkey(),
+    );
     record("delete_user", cost(&mut ledger, &[delete], &admin));
 
     let publisher = device.metrics_publisher.insecure_clone();

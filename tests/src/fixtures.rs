@@ -17,7 +17,9 @@ use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::AccountDeserialize;
 use litesvm::LiteSVM;
 use serde_json::{json, Value};
-use serviceability_client::accounts::{Device, GlobalState, Reservation, User};
+use serviceability_client::accounts::{
+    AdminProposal, Device, GlobalState, Reservation, TunnelClaim, User,
+};
 use serviceability_client::legacy::decode_user;
 use serviceability_client::serviceability::constants::USER_BGP_BLOCK_LEN;
 use serviceability_client::types::{
@@ -83,6 +85,8 @@ pub fn twin(
         "Device" => device_fields(&Device::try_deserialize(&mut &data[..])?),
         "Reservation" => reservation_fields(&Reservation::try_deserialize(&mut &data[..])?),
         "User" => user_fields(&decode_user(data)?),
+        "TunnelClaim" => tunnel_claim_fields(&TunnelClaim::try_deserialize(&mut &data[..])?),
+        "AdminProposal" => admin_proposal_fields(&AdminProposal::try_deserialize(&mut &data[..])?),
         other => panic!("no fixture account type {other}"),
     };
     Ok(json!({
@@ -152,6 +156,21 @@ fn user_fields(user: &User) -> Value {
     })
 }
 
+fn tunnel_claim_fields(claim: &TunnelClaim) -> Value {
+    json!({
+        "user": claim.user.to_string(),
+        "bump": claim.bump,
+    })
+}
+
+fn admin_proposal_fields(proposal: &AdminProposal) -> Value {
+    json!({
+        "proposed_admin": proposal.proposed_admin.to_string(),
+        "proposed_at": proposal.proposed_at.to_string(),
+        "bump": proposal.bump,
+    })
+}
+
 /// A fixed key per role, so the fixtures are the same on every run.
 fn role(seed: u8) -> Keypair {
     Keypair::new_from_array([seed; 32])
@@ -192,8 +211,8 @@ impl Builder {
     }
 }
 
-/// Builds every fixture: GlobalState, a Device, a Reservation, a User, and a User in the
-/// legacy layout.
+/// Builds every fixture: GlobalState, a Device, a Reservation, a User, a User in the legacy
+/// layout, a TunnelClaim and an AdminProposal.
 pub fn build() -> Vec<Fixture> {
     let admin = role(1);
     let foundation = role(2);
@@ -201,6 +220,7 @@ pub fn build() -> Vec<Fixture> {
     let activator = role(4);
     let publisher = role(5);
     let owner = role(6);
+    let successor = role(7);
 
     let mut svm = LiteSVM::new();
     let runtime = ProgramRuntime::from_env().expect("SERVICEABILITY_SO names an existing .so");
@@ -315,7 +335,20 @@ pub fn build() -> Vec<Fixture> {
         &[],
     );
 
+    ledger.send(
+        &admin,
+        &[ix::propose_admin(admin.pubkey(), Some(successor.pubkey()))],
+        &[],
+    );
+
     let user = pda::user(&device, USER_IP);
+    let tunnel_claim = pda::tunnel_claim(
+        &device,
+        &TunnelNet {
+            network: [169, 254, 0, 0],
+            prefix_len: 31,
+        },
+    );
     let reservation = pda::reservation(&device, RESERVATION_IP);
     let legacy_user = pda::user(&device, LEGACY_USER_IP);
     let mut legacy_data = ledger.data(&legacy_user);
@@ -356,6 +389,20 @@ pub fn build() -> Vec<Fixture> {
             layout: Layout::Legacy,
             address: legacy_user,
             data: legacy_data,
+        },
+        Fixture {
+            name: "tunnel_claim",
+            account: "TunnelClaim",
+            layout: Layout::Current,
+            address: tunnel_claim,
+            data: ledger.data(&tunnel_claim),
+        },
+        Fixture {
+            name: "admin_proposal",
+            account: "AdminProposal",
+            layout: Layout::Current,
+            address: pda::admin_proposal(),
+            data: ledger.data(&pda::admin_proposal()),
         },
     ]
 }

@@ -347,6 +347,16 @@ impl Ledger {
     /// Creates a user for `client_ip` on `device` with the admin (the initial activator),
     /// consuming the pair's reservation if there is one.
     pub fn create_user(&mut self, device: &Pubkey, client_ip: Ipv4Addr) -> TxResult {
+        self.create_user_with_tunnel(device, client_ip, tunnel_net_for(client_ip))
+    }
+
+    /// [`Ledger::create_user`] with the given tunnel net.
+    pub fn create_user_with_tunnel(
+        &mut self,
+        device: &Pubkey,
+        client_ip: Ipv4Addr,
+        tunnel_net: TunnelNet,
+    ) -> TxResult {
         let reservation_payer = self.reservation(device, client_ip).map(|r| r.payer);
         let admin = self.admin.pubkey();
         self.send(
@@ -354,7 +364,7 @@ impl Ledger {
                 admin,
                 *device,
                 client_ip,
-                tunnel_net_for(client_ip),
+                tunnel_net,
                 admin,
                 reservation_payer,
             )],
@@ -365,10 +375,16 @@ impl Ledger {
 
 impl Ledger {
     /// Rewrites the User of `(device, client_ip)` into the legacy layout: the account as it
-    /// was before the BGP block existed (17 bytes shorter, rent-exempt for that size).
+    /// was before the BGP block existed (17 bytes shorter, rent-exempt for that size), and
+    /// without the tunnel claim, which did not exist either.
     pub fn make_legacy_user(&mut self, device: &Pubkey, client_ip: Ipv4Addr) {
         let address = pda::user(device, client_ip);
         let mut account = self.svm.get_account(&address).expect("user exists");
+        let user = decode_user(&account.data).expect("a User");
+        let claim = pda::tunnel_claim(device, &user.tunnel_net);
+        self.svm
+            .set_account(claim, Default::default())
+            .expect("tunnel claim removed");
         let legacy_len = account.data.len() - usize::from(USER_BGP_BLOCK_LEN);
         account.data.truncate(legacy_len);
         account.lamports = self.svm.minimum_balance_for_rent_exemption(legacy_len);
@@ -421,11 +437,14 @@ pub fn update_nothing() -> UpdateDeviceArgs {
     }
 }
 
-/// A distinct /31 tunnel for each client IP (169.254.x.y, even).
+/// A /31 tunnel in 169.254.0.0/16 for a client IP, distinct for every client IP whose last
+/// two octets are below 128.0 (every [`client_ip`]`(n)` with `n < 32768`), as the program
+/// requires of a device's users.
 pub fn tunnel_net_for(client_ip: Ipv4Addr) -> TunnelNet {
     let [_, _, c, d] = client_ip.octets();
+    let [hi, lo] = (u16::from_be_bytes([c, d]) << 1).to_be_bytes();
     TunnelNet {
-        network: [169, 254, c, d & !1],
+        network: [169, 254, hi, lo],
         prefix_len: 31,
     }
 }

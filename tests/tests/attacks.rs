@@ -264,14 +264,26 @@ fn a_reservation_of_another_device_cannot_release_a_seat_here() {
     );
 
     let admin = ledger.admin.pubkey();
-    let delete = ix::delete_user(admin, full.address, client_ip(3), admin);
+    let delete = ix::delete_user(
+        admin,
+        full.address,
+        client_ip(3),
+        &tunnel_net_for(client_ip(3)),
+        admin,
+    );
     ledger
         .create_user(&other.address, client_ip(3))
         .expect("user on other");
+    let tunnel = tunnel_net_for(client_ip(3));
     let delete = swap_account(
         delete,
         pda::user(&full.address, client_ip(3)),
         pda::user(&other.address, client_ip(3)),
+    );
+    let delete = swap_account(
+        delete,
+        pda::tunnel_claim(&full.address, &tunnel),
+        pda::tunnel_claim(&other.address, &tunnel),
     );
     assert_program_error(
         &ledger.send(&[delete], &[]),
@@ -406,7 +418,13 @@ fn several_instructions_in_one_transaction_keep_the_seat_counts() {
     assert!(ledger.reservation(&device.address, ip).is_none());
 
     // Delete the user, then reserve the same pair again, in one transaction.
-    let delete = ix::delete_user(admin.pubkey(), device.address, ip, admin.pubkey());
+    let delete = ix::delete_user(
+        admin.pubkey(),
+        device.address,
+        ip,
+        &tunnel_net_for(ip),
+        admin.pubkey(),
+    );
     let reserve = ix::reserve_connection(authority.pubkey(), device.address, ip, None);
     ledger.send_ok(&[delete, reserve], &[&authority]);
     let state = ledger.device(&device.address);
@@ -460,4 +478,73 @@ fn a_device_closed_and_created_again_in_one_transaction_starts_fresh() {
         device.status,
         serviceability_client::types::DeviceStatus::Pending
     ));
+}
+
+#[test]
+fn one_key_may_hold_every_role_that_may_coincide() {
+    // A foundation key reserves (the fallback), consumes its own reservation as the user's
+    // creator (authority = reservation payer), deletes the user as its payer, and closes the
+    // device as its owner: every account named twice is accepted, and every lamport of rent
+    // comes back to it.
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 2);
+    let foundation = device.foundation.insecure_clone();
+    let key = foundation.pubkey();
+    let ip = client_ip(1);
+    let device_rent = ledger.lamports(&device.address);
+    let before = ledger.lamports(&key);
+
+    ledger
+        .reserve(&foundation, &device.address, ip, None)
+        .expect("the foundation reserves");
+    let create = ix::create_user(key, device.address, ip, tunnel_net_for(ip), key, Some(key));
+    ledger.send_ok(&[create], &[&foundation]);
+    assert!(ledger.reservation(&device.address, ip).is_none());
+    let delete = ix::delete_user(key, device.address, ip, &tunnel_net_for(ip), key);
+    ledger.send_ok(&[delete], &[&foundation]);
+    ledger.send_ok(
+        &[ix::close_device(key, device.address, key)],
+        &[&foundation],
+    );
+    assert!(!ledger.exists(&device.address));
+    // The ledger's payer paid the fees; the foundation key paid only rents, all returned.
+    assert_eq!(ledger.lamports(&key), before + device_rent);
+}
+
+#[test]
+fn an_account_cannot_receive_its_own_rent() {
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(2);
+    let ip = client_ip(1);
+    ledger
+        .reserve(&authority, &device.address, ip, None)
+        .expect("reserved");
+    let reservation = pda::reservation(&device.address, ip);
+    let close = ix::close_reservation(authority.pubkey(), device.address, ip, reservation);
+    assert_program_error(
+        &ledger.send(&[close], &[&authority]),
+        ServiceabilityError::PayerMismatch,
+    );
+    ledger
+        .create_user(&device.address, client_ip(2))
+        .expect("user");
+    let admin = ledger.admin.pubkey();
+    let user = pda::user(&device.address, client_ip(2));
+    let tunnel = tunnel_net_for(client_ip(2));
+    let delete = ix::delete_user(admin, device.address, client_ip(2), &tunnel, user);
+    assert_program_error(
+        &ledger.send(&[delete], &[]),
+        ServiceabilityError::PayerMismatch,
+    );
+    // The user passed as its own tunnel claim: not a TunnelClaim.
+    let delete = ix::delete_user(admin, device.address, client_ip(2), &tunnel, admin);
+    let delete = swap_account(delete, pda::tunnel_claim(&device.address, &tunnel), user);
+    assert_anchor_error(
+        &ledger.send(&[delete], &[]),
+        AnchorError::AccountDiscriminatorMismatch,
+    );
+    assert!(ledger.exists(&reservation) && ledger.exists(&user));
 }

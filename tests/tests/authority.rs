@@ -2,13 +2,15 @@
 //! the activator authority, the admin and the foundation allowlist.
 
 use anchor_lang::prelude::Pubkey;
+use serviceability_client::accounts::AdminProposal;
 use serviceability_client::accounts::GlobalState;
 use serviceability_client::events::decode;
 use serviceability_client::instructions as ix;
 use serviceability_client::pda;
 use serviceability_client::serviceability::constants::MAX_FOUNDATION_KEYS;
 use serviceability_client::serviceability::events::{
-    AuthorityChanged, FoundationAllowlistChanged, GlobalStateInitialized, ReservationsPauseChanged,
+    AdminProposed, AuthorityChanged, FoundationAllowlistChanged, GlobalStateInitialized,
+    ReservationsPauseChanged,
 };
 use serviceability_client::types::{AuthorityKind, AuthorityUpdate, CreateDeviceArgs};
 use serviceability_host::{set_upgrade_authority, PROGRAM_DATA_HEADER_LEN};
@@ -33,13 +35,16 @@ fn initialize_makes_the_deployer_admin_and_activator() {
 fn initialize_cannot_run_twice() {
     let mut ledger = Ledger::new();
     let admin = ledger.admin.insecure_clone();
+    let admin_before = ledger.lamports(&admin.pubkey());
     let result = ledger.send_paid_by(&admin, &[ix::initialize(admin.pubkey())], &[]);
-    assert_custom_error(&result, 0, 0); // system program: account already in use
-                                        // Anchor creates `init` accounts before it checks the other accounts' constraints, so a
-                                        // second initialize by anyone fails on the existing GlobalState first.
+    assert_program_error(&result, ServiceabilityError::AlreadyInitialized);
+    // Refused before any account creation: the upgrade authority paid only the fee.
+    let fee = result.unwrap_err().meta.fee;
+    assert_eq!(ledger.lamports(&admin.pubkey()), admin_before - fee);
+    // Who is asking comes first: anyone else is told they may not initialize at all.
     let intruder = ledger.funded_keypair();
     let result = ledger.send_paid_by(&intruder, &[ix::initialize(intruder.pubkey())], &[]);
-    assert_custom_error(&result, 0, 0);
+    assert_program_error(&result, ServiceabilityError::NotUpgradeAuthority);
     assert_eq!(global_state(&ledger).admin, ledger.admin.pubkey());
 }
 
@@ -224,13 +229,25 @@ fn only_the_activator_or_the_foundation_manage_users() {
         .send(&[create(&activator)], &[&activator])
         .expect("activator creates");
 
-    let delete = ix::delete_user(stranger.pubkey(), device.address, ip, activator.pubkey());
+    let delete = ix::delete_user(
+        stranger.pubkey(),
+        device.address,
+        ip,
+        &tunnel_net_for(ip),
+        activator.pubkey(),
+    );
     assert_program_error(
         &ledger.send(&[delete], &[&stranger]),
         ServiceabilityError::NotActivatorAuthority,
     );
     let foundation = ledger.foundation_key();
-    let delete = ix::delete_user(foundation.pubkey(), device.address, ip, activator.pubkey());
+    let delete = ix::delete_user(
+        foundation.pubkey(),
+        device.address,
+        ip,
+        &tunnel_net_for(ip),
+        activator.pubkey(),
+    );
     ledger
         .send(&[delete], &[&foundation])
         .expect("foundation fallback deletes");
@@ -394,4 +411,202 @@ fn every_admin_change_emits_its_event() {
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].paused, paused);
     }
+}
+
+#[test]
+fn the_admin_hands_over_in_two_steps() {
+    let mut ledger = Ledger::new();
+    let admin = ledger.admin.insecure_clone();
+    let successor = ledger.funded_keypair();
+    let admin_before = ledger.lamports(&admin.pubkey());
+
+    let proposed = ledger.send_paid_by(
+        &admin,
+        &[ix::propose_admin(admin.pubkey(), Some(successor.pubkey()))],
+        &[],
+    );
+    let proposed = proposed.expect("proposed");
+    let events: Vec<AdminProposed> = decode(&proposed.logs);
+    assert_eq!(events[0].admin, admin.pubkey());
+    assert_eq!(events[0].proposed_admin, Some(successor.pubkey()));
+    let proposal: AdminProposal = ledger.account(&pda::admin_proposal()).expect("pending");
+    assert_eq!(proposal.proposed_admin, successor.pubkey());
+    assert_eq!(proposal.proposed_at, ledger.now());
+    // Proposing changes nothing yet: the admin is still the admin.
+    assert_eq!(global_state(&ledger).admin, admin.pubkey());
+    assert!(ledger.lamports(&pda::admin_proposal()) > 0);
+
+    let accepted = ledger.send_paid_by(
+        &successor,
+        &[ix::accept_admin(successor.pubkey(), admin.pubkey())],
+        &[],
+    );
+    let events: Vec<AuthorityChanged> = decode(&accepted.expect("accepted").logs);
+    assert!(matches!(events[0].kind, AuthorityKind::Admin));
+    assert_eq!(events[0].previous, Some(admin.pubkey()));
+    assert_eq!(events[0].current, Some(successor.pubkey()));
+    assert_eq!(global_state(&ledger).admin, successor.pubkey());
+    assert!(
+        !ledger.exists(&pda::admin_proposal()),
+        "the proposal is closed"
+    );
+    // The outgoing admin paid the proposal's rent and got it back: it is down one fee.
+    assert_eq!(
+        ledger.lamports(&admin.pubkey()),
+        admin_before - proposed.fee
+    );
+
+    // The old admin is now refused; the new one is obeyed.
+    let old = ledger.send_paid_by(
+        &admin,
+        &[ix::set_reservations_paused(admin.pubkey(), true)],
+        &[],
+    );
+    assert_program_error(&old, ServiceabilityError::NotAdmin);
+    let new = ix::set_reservations_paused(successor.pubkey(), true);
+    ledger
+        .send_paid_by(&successor, &[new], &[])
+        .expect("new admin");
+    assert!(global_state(&ledger).reservations_paused);
+}
+
+#[test]
+fn only_the_proposed_key_accepts_and_only_the_admin_proposes() {
+    let mut ledger = Ledger::new();
+    let admin = ledger.admin.insecure_clone();
+    let successor = ledger.funded_keypair();
+    let stranger = ledger.funded_keypair();
+
+    // Nothing proposed: there is nothing to accept.
+    let early = ledger.send_paid_by(
+        &successor,
+        &[ix::accept_admin(successor.pubkey(), admin.pubkey())],
+        &[],
+    );
+    assert_anchor_error(&early, anchor_lang::error::ErrorCode::AccountNotInitialized);
+
+    let by_stranger = ledger.send_paid_by(
+        &stranger,
+        &[ix::propose_admin(
+            stranger.pubkey(),
+            Some(stranger.pubkey()),
+        )],
+        &[],
+    );
+    assert_program_error(&by_stranger, ServiceabilityError::NotAdmin);
+    for (proposed, error) in [
+        (Pubkey::default(), ServiceabilityError::InvalidAuthority),
+        (admin.pubkey(), ServiceabilityError::NothingToUpdate),
+    ] {
+        let refused = ledger.send_paid_by(
+            &admin,
+            &[ix::propose_admin(admin.pubkey(), Some(proposed))],
+            &[],
+        );
+        assert_program_error(&refused, error);
+    }
+    assert!(!ledger.exists(&pda::admin_proposal()));
+
+    ledger
+        .send_paid_by(
+            &admin,
+            &[ix::propose_admin(admin.pubkey(), Some(successor.pubkey()))],
+            &[],
+        )
+        .expect("proposed");
+    let hijack = ledger.send_paid_by(
+        &stranger,
+        &[ix::accept_admin(stranger.pubkey(), admin.pubkey())],
+        &[],
+    );
+    assert_program_error(&hijack, ServiceabilityError::NotProposedAdmin);
+    // The rent goes back to the admin who paid, not to whoever the acceptor names.
+    let diverted = ledger.send_paid_by(
+        &successor,
+        &[ix::accept_admin(successor.pubkey(), stranger.pubkey())],
+        &[],
+    );
+    assert_program_error(&diverted, ServiceabilityError::PayerMismatch);
+    assert_eq!(global_state(&ledger).admin, admin.pubkey());
+}
+
+#[test]
+fn proposing_again_replaces_the_proposal_and_withdrawing_cancels_it() {
+    let mut ledger = Ledger::new();
+    let admin = ledger.admin.insecure_clone();
+    let typo = ledger.funded_keypair();
+    let intended = ledger.funded_keypair();
+    let admin_before = ledger.lamports(&admin.pubkey());
+    let mut fees = 0;
+    for proposed in [typo.pubkey(), intended.pubkey()] {
+        let meta = ledger
+            .send_paid_by(
+                &admin,
+                &[ix::propose_admin(admin.pubkey(), Some(proposed))],
+                &[],
+            )
+            .expect("proposed");
+        fees += meta.fee;
+    }
+    let replaced = ledger.send_paid_by(
+        &typo,
+        &[ix::accept_admin(typo.pubkey(), admin.pubkey())],
+        &[],
+    );
+    assert_program_error(&replaced, ServiceabilityError::NotProposedAdmin);
+
+    let withdrawn = ledger
+        .send_paid_by(&admin, &[ix::propose_admin(admin.pubkey(), None)], &[])
+        .expect("withdrawn");
+    fees += withdrawn.fee;
+    let events: Vec<AdminProposed> = decode(&withdrawn.logs);
+    assert_eq!(events[0].proposed_admin, None);
+    assert!(!ledger.exists(&pda::admin_proposal()));
+    // All the rent came back: the admin is down only the fees.
+    assert_eq!(ledger.lamports(&admin.pubkey()), admin_before - fees);
+    let late = ledger.send_paid_by(
+        &intended,
+        &[ix::accept_admin(intended.pubkey(), admin.pubkey())],
+        &[],
+    );
+    assert_anchor_error(&late, anchor_lang::error::ErrorCode::AccountNotInitialized);
+    let again = ledger.send_paid_by(&admin, &[ix::propose_admin(admin.pubkey(), None)], &[]);
+    assert_program_error(&again, ServiceabilityError::NothingToUpdate);
+    assert_eq!(global_state(&ledger).admin, admin.pubkey());
+}
+
+#[test]
+fn the_last_foundation_key_can_be_removed_and_the_admin_can_restore_one() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 2);
+    let foundation = device.foundation.insecure_clone();
+    let admin = ledger.admin.pubkey();
+    assert_eq!(
+        global_state(&ledger).foundation_allowlist,
+        vec![foundation.pubkey()]
+    );
+    ledger.send_ok(
+        &[ix::remove_foundation_key(admin, foundation.pubkey())],
+        &[],
+    );
+    assert!(global_state(&ledger).foundation_allowlist.is_empty());
+
+    // Nobody manages devices now…
+    let update = ix::update_device(
+        foundation.pubkey(),
+        device.address,
+        update_nothing_but_capacity(3),
+    );
+    assert_program_error(
+        &ledger.send(std::slice::from_ref(&update), &[&foundation]),
+        ServiceabilityError::NotFoundationMember,
+    );
+    // …but the authorities still work without a foundation fallback, and the admin can
+    // restore the allowlist: removing the last key does not brick the program.
+    ledger
+        .create_user(&device.address, client_ip(1))
+        .expect("activator");
+    ledger.send_ok(&[ix::add_foundation_key(admin, foundation.pubkey())], &[]);
+    ledger.send_ok(&[update], &[&foundation]);
+    assert_eq!(ledger.device(&device.address).max_users, 3);
 }

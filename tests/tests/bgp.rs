@@ -191,11 +191,29 @@ fn a_user_of_another_device_is_refused() {
 }
 
 #[test]
-fn a_legacy_user_can_be_deleted() {
+fn a_legacy_user_is_deleted_after_its_tunnel_network_is_claimed() {
     let (mut ledger, device, ip) = ledger_with_user();
     ledger.make_legacy_user(&device.address, ip);
     let admin = ledger.admin.pubkey();
-    ledger.send_ok(&[ix::delete_user(admin, device.address, ip, admin)], &[]);
+    let tunnel = tunnel_net_for(ip);
+    let delete = ix::delete_user(admin, device.address, ip, &tunnel, admin);
+    // It predates tunnel claims: deleting it needs its claim, which does not exist yet.
+    let refused = ledger.send(std::slice::from_ref(&delete), &[]);
+    assert_anchor_error(
+        &refused,
+        anchor_lang::error::ErrorCode::AccountNotInitialized,
+    );
+    assert!(refused
+        .unwrap_err()
+        .meta
+        .logs
+        .iter()
+        .any(|line| line.contains("account: tunnel_claim")));
+
+    // Claimed and deleted in one transaction, as the CLI does.
+    let claim = ix::claim_tunnel_net(admin, device.address, ip, &tunnel);
+    ledger.send_ok(&[claim, delete], &[]);
     assert!(ledger.user(&device.address, ip).is_none());
+    assert!(!ledger.exists(&pda::tunnel_claim(&device.address, &tunnel)));
     assert_eq!(ledger.device(&device.address).users_count, 0);
 }

@@ -1,27 +1,42 @@
 //! Property test (scenario 11): random operation sequences across several devices.
 //!
 //! A model predicts from the SPEC's rules whether each operation succeeds; the chain must
-//! agree. After every step, checked against an independent scan of all program accounts:
+//! agree. The rules include the two decided in issue 13: an expired reservation is not
+//! consumed by `create_user` (it must be pruned first), and no two users of a device share
+//! a tunnel network (users draw from a few tunnels, so they collide often). After every
+//! step, checked against an independent scan of all program accounts:
 //! `users_count + reserved_seats <= max_users` (a lowered `max_users` may leave a device
 //! over capacity, but no step ever takes a seat beyond it), `reserved_seats` equals the
-//! number of the device's Reservation accounts, `users_count` the number of its Users, and
-//! no lamports are created or lost (every transaction's total change is minus its fee).
+//! number of the device's Reservation accounts, `users_count` the number of its Users and
+//! of its TunnelClaims (each naming one of them), no two Users of a device share a tunnel
+//! network, and no lamports are created or lost (every transaction's total change is minus
+//! its fee).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::Discriminator;
 use proptest::prelude::*;
-use serviceability_client::accounts::{Reservation, User};
+use serviceability_client::accounts::{Reservation, TunnelClaim, User};
 use serviceability_client::instructions as ix;
 use serviceability_client::legacy::decode_user;
 use serviceability_client::pda;
-use serviceability_client::types::{DeviceStatus, UpdateDeviceArgs};
+use serviceability_client::types::{DeviceStatus, TunnelNet, UpdateDeviceArgs};
 use serviceability_client::PROGRAM_ID;
 use serviceability_tests::*;
 
 const DEVICES: usize = 3;
 const CLIENTS: u16 = 6;
+/// Fewer tunnels than clients, so that users of a device collide on them.
+const TUNNELS: u8 = 4;
+
+/// Tunnel number `n`: the /31 `169.254.9.2n`.
+fn tunnel(n: u8) -> TunnelNet {
+    TunnelNet {
+        network: [169, 254, 9, 2 * n],
+        prefix_len: 31,
+    }
+}
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -41,6 +56,7 @@ enum Op {
     CreateUser {
         device: usize,
         client: u16,
+        tunnel: u8,
     },
     DeleteUser {
         device: usize,
@@ -66,7 +82,8 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(device, client, ttl_secs)| Op::Reserve { device, client, ttl_secs }),
         2 => (device.clone(), client.clone()).prop_map(|(device, client)| Op::CloseReservation { device, client }),
         2 => (device.clone(), client.clone()).prop_map(|(device, client)| Op::Prune { device, client }),
-        4 => (device.clone(), client.clone()).prop_map(|(device, client)| Op::CreateUser { device, client }),
+        4 => (device.clone(), client.clone(), 0..TUNNELS)
+            .prop_map(|(device, client, tunnel)| Op::CreateUser { device, client, tunnel }),
         2 => (device.clone(), client.clone()).prop_map(|(device, client)| Op::DeleteUser { device, client }),
         1 => (device.clone(), 0u16..=5).prop_map(|(device, max_users)| Op::SetMaxUsers { device, max_users }),
         1 => (device, any::<bool>()).prop_map(|(device, activated)| Op::SetActivated { device, activated }),
@@ -82,7 +99,8 @@ struct DeviceModel {
     activated: bool,
     /// client → expires_at (0 = never)
     reservations: BTreeMap<u16, i64>,
-    users: BTreeSet<u16>,
+    /// client → tunnel number
+    users: BTreeMap<u16, u8>,
 }
 
 impl DeviceModel {
@@ -115,7 +133,7 @@ impl World {
                 max_users,
                 activated: true,
                 reservations: BTreeMap::new(),
-                users: BTreeSet::new(),
+                users: BTreeMap::new(),
             })
             .collect();
         let mut tracked = vec![
@@ -128,6 +146,9 @@ impl World {
             for client in 1..=CLIENTS {
                 tracked.push(pda::user(&device.fixture.address, client_ip(client)));
                 tracked.push(pda::reservation(&device.fixture.address, client_ip(client)));
+            }
+            for n in 0..TUNNELS {
+                tracked.push(pda::tunnel_claim(&device.fixture.address, &tunnel(n)));
             }
         }
         World {
@@ -156,7 +177,7 @@ impl World {
                     && d.activated
                     && d.has_free_seat()
                     && !d.reservations.contains_key(&client)
-                    && !d.users.contains(&client)
+                    && !d.users.contains_key(&client)
             }
             Op::CloseReservation { device, client } => {
                 self.devices[device].reservations.contains_key(&client)
@@ -165,12 +186,20 @@ impl World {
                 .reservations
                 .get(&client)
                 .is_some_and(|&expires_at| expires_at != 0 && now >= expires_at),
-            Op::CreateUser { device, client } => {
+            Op::CreateUser {
+                device,
+                client,
+                tunnel,
+            } => {
                 let d = &self.devices[device];
-                !d.users.contains(&client)
-                    && (d.reservations.contains_key(&client) || (d.activated && d.has_free_seat()))
+                let seat = match d.reservations.get(&client) {
+                    // An expired reservation is refused even though it still holds a seat.
+                    Some(&expires_at) => expires_at == 0 || now < expires_at,
+                    None => d.activated && d.has_free_seat(),
+                };
+                !d.users.contains_key(&client) && !d.users.values().any(|&t| t == tunnel) && seat
             }
-            Op::DeleteUser { device, client } => self.devices[device].users.contains(&client),
+            Op::DeleteUser { device, client } => self.devices[device].users.contains_key(&client),
             Op::SetMaxUsers { .. }
             | Op::SetActivated { .. }
             | Op::SetPaused(_)
@@ -208,16 +237,22 @@ impl World {
                     ix::prune_expired_reservation(address, client_ip(client), authority.pubkey());
                 self.ledger.send(&[prune], &[])
             }
-            Op::CreateUser { device, client } => {
+            Op::CreateUser {
+                device,
+                client,
+                tunnel: n,
+            } => {
                 let address = self.devices[device].fixture.address;
-                self.ledger.create_user(&address, client_ip(client))
+                self.ledger
+                    .create_user_with_tunnel(&address, client_ip(client), tunnel(n))
             }
             Op::DeleteUser { device, client } => {
-                let address = self.devices[device].fixture.address;
-                self.ledger.send(
-                    &[ix::delete_user(admin, address, client_ip(client), admin)],
-                    &[],
-                )
+                let model = &self.devices[device];
+                let address = model.fixture.address;
+                // A user the model does not know is refused whatever its tunnel.
+                let n = model.users.get(&client).copied().unwrap_or(0);
+                let delete = ix::delete_user(admin, address, client_ip(client), &tunnel(n), admin);
+                self.ledger.send(&[delete], &[])
             }
             Op::SetMaxUsers { device, max_users } => {
                 let update = UpdateDeviceArgs {
@@ -276,9 +311,13 @@ impl World {
             Op::CloseReservation { device, client } | Op::Prune { device, client } => {
                 self.devices[device].reservations.remove(&client);
             }
-            Op::CreateUser { device, client } => {
+            Op::CreateUser {
+                device,
+                client,
+                tunnel,
+            } => {
                 self.devices[device].reservations.remove(&client);
-                self.devices[device].users.insert(client);
+                self.devices[device].users.insert(client, tunnel);
             }
             Op::DeleteUser { device, client } => {
                 self.devices[device].users.remove(&client);
@@ -290,24 +329,48 @@ impl World {
         }
     }
 
-    /// Reservation and User accounts per device, from a scan of every program account.
-    fn scan(&self) -> BTreeMap<Pubkey, (usize, usize)> {
-        let mut counts: BTreeMap<Pubkey, (usize, usize)> = BTreeMap::new();
-        for (_, account) in self.ledger.svm.get_program_accounts(&PROGRAM_ID) {
+    /// Reservations, Users and TunnelClaims per device, from a scan of every program
+    /// account; fails on a claim that names no User.
+    fn scan(&self) -> Result<BTreeMap<Pubkey, Scanned>, TestCaseError> {
+        let mut found: BTreeMap<Pubkey, Scanned> = BTreeMap::new();
+        let mut user_devices = BTreeMap::new();
+        let mut claimed_users = Vec::new();
+        for (address, account) in self.ledger.svm.get_program_accounts(&PROGRAM_ID) {
             let data = account.data.as_slice();
             if data.starts_with(Reservation::DISCRIMINATOR) {
                 let reservation: Reservation =
                     anchor_lang::AccountDeserialize::try_deserialize(&mut &data[..]).unwrap();
-                counts.entry(reservation.device).or_default().0 += 1;
+                found.entry(reservation.device).or_default().reservations += 1;
             } else if data.starts_with(User::DISCRIMINATOR) {
-                counts
-                    .entry(decode_user(data).unwrap().device)
-                    .or_default()
-                    .1 += 1;
+                let user = decode_user(data).unwrap();
+                let entry = found.entry(user.device).or_default();
+                entry.users += 1;
+                entry.tunnel_networks.insert(user.tunnel_net.network);
+                user_devices.insert(address, user.device);
+            } else if data.starts_with(TunnelClaim::DISCRIMINATOR) {
+                let claim: TunnelClaim =
+                    anchor_lang::AccountDeserialize::try_deserialize(&mut &data[..]).unwrap();
+                claimed_users.push(claim.user);
             }
         }
-        counts
+        for user in claimed_users {
+            let device = user_devices.get(&user);
+            prop_assert!(device.is_some(), "a TunnelClaim names no User: {}", user);
+            found.entry(*device.unwrap()).or_default().claims += 1;
+        }
+        Ok(found)
     }
+}
+
+/// What a scan of every program account finds for one device.
+#[derive(Clone, Default)]
+struct Scanned {
+    reservations: usize,
+    users: usize,
+    /// TunnelClaims naming one of the device's users.
+    claims: usize,
+    /// The distinct tunnel networks of the device's users.
+    tunnel_networks: BTreeSet<[u8; 4]>,
 }
 
 fn run(capacities: Vec<u16>, ops: Vec<Op>) -> Result<(), TestCaseError> {
@@ -329,7 +392,7 @@ fn run(capacities: Vec<u16>, ops: Vec<Op>) -> Result<(), TestCaseError> {
             op
         );
 
-        let scanned = world.scan();
+        let scanned = world.scan()?;
         for (n, model) in world.devices.iter().enumerate() {
             let device = world.ledger.device(&model.fixture.address);
             let used = usize::from(device.users_count) + usize::from(device.reserved_seats);
@@ -340,24 +403,31 @@ fn run(capacities: Vec<u16>, ops: Vec<Op>) -> Result<(), TestCaseError> {
                 op,
                 n
             );
-            let (reservations, users) = scanned
+            let found = scanned
                 .get(&model.fixture.address)
-                .copied()
+                .cloned()
                 .unwrap_or_default();
             prop_assert_eq!(
                 usize::from(device.reserved_seats),
-                reservations,
+                found.reservations,
                 "reserved_seats vs accounts, device {}",
                 n
             );
             prop_assert_eq!(
                 usize::from(device.users_count),
-                users,
+                found.users,
                 "users_count vs accounts, device {}",
                 n
             );
+            prop_assert_eq!(found.claims, found.users, "claims vs users, device {}", n);
             prop_assert_eq!(
-                (reservations, users),
+                found.tunnel_networks.len(),
+                found.users,
+                "two users share a tunnel network, device {}",
+                n
+            );
+            prop_assert_eq!(
+                (found.reservations, found.users),
                 (model.reservations.len(), model.users.len()),
                 "chain vs model, device {}",
                 n
@@ -373,7 +443,7 @@ fn run(capacities: Vec<u16>, ops: Vec<Op>) -> Result<(), TestCaseError> {
                 );
                 prop_assert_eq!(
                     world.ledger.user(&model.fixture.address, ip).is_some(),
-                    model.users.contains(&client)
+                    model.users.contains_key(&client)
                 );
             }
         }
@@ -407,7 +477,12 @@ fn without_lowering_capacity_no_device_is_ever_over_capacity() {
                         ttl_secs: Some(30),
                     }
                 } else {
-                    Op::CreateUser { device, client }
+                    Op::CreateUser {
+                        device,
+                        client,
+                        // Distinct per client: this sequence is about capacity.
+                        tunnel: u8::try_from(client).unwrap(),
+                    }
                 });
             }
         }

@@ -8,8 +8,6 @@ use serviceability_client::serviceability::events::{ReservationClosed, Reservati
 use serviceability_client::types::{DeviceStatus, ReservationCloseReason, UpdateDeviceArgs};
 use serviceability_tests::*;
 
-/// What the system program answers when `init` targets an account that exists.
-const SYSTEM_ACCOUNT_ALREADY_IN_USE: u32 = 0;
 /// Bytes of a Reservation account, discriminator included.
 const RESERVATION_SPACE: usize = 93;
 
@@ -294,7 +292,7 @@ fn a_second_reservation_for_the_same_pair_fails() {
         .expect("first");
 
     let second = ledger.reserve(&authority, &device.address, client_ip(1), None);
-    assert_custom_error(&second, 0, SYSTEM_ACCOUNT_ALREADY_IN_USE);
+    assert_program_error(&second, ServiceabilityError::ReservationAlreadyExists);
     assert_eq!(
         ledger.device(&device.address).reserved_seats,
         1,
@@ -489,4 +487,52 @@ fn after_expiry_anyone_can_prune_and_the_payer_gets_the_rent() {
         &ledger.send(&[prune], &[]),
         ServiceabilityError::PayerMismatch,
     );
+}
+
+#[test]
+fn an_expired_reservation_is_not_consumed_it_is_pruned_first() {
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(1);
+    let ip = client_ip(1);
+    ledger
+        .reserve(&authority, &device.address, ip, Some(60))
+        .expect("reserved");
+    // At `expires_at` it no longer converts (one second earlier it does: the next test).
+    ledger.advance_clock(60);
+    let expired = ledger.create_user(&device.address, ip);
+    assert_program_error(&expired, ServiceabilityError::ReservationExpired);
+    let state = ledger.device(&device.address);
+    assert_eq!(
+        (state.users_count, state.reserved_seats),
+        (0, 1),
+        "nothing changed"
+    );
+    assert!(ledger.reservation(&device.address, ip).is_some());
+
+    // Prune it (anyone may), then the user takes the freed seat as a fresh one.
+    let prune = ix::prune_expired_reservation(device.address, ip, authority.pubkey());
+    ledger.send_ok(&[prune], &[]);
+    ledger.create_user(&device.address, ip).expect("fresh seat");
+    let state = ledger.device(&device.address);
+    assert_eq!((state.users_count, state.reserved_seats), (1, 0));
+}
+
+#[test]
+fn a_reservation_converts_until_the_second_it_expires() {
+    let Scenario {
+        mut ledger,
+        device,
+        authority,
+    } = Scenario::new(1);
+    let ip = client_ip(1);
+    ledger
+        .reserve(&authority, &device.address, ip, Some(60))
+        .expect("reserved");
+    ledger.advance_clock(59);
+    ledger.create_user(&device.address, ip).expect("still live");
+    let state = ledger.device(&device.address);
+    assert_eq!((state.users_count, state.reserved_seats), (1, 0));
 }

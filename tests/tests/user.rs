@@ -2,11 +2,15 @@
 //! device creation and updates.
 
 use anchor_lang::prelude::Pubkey;
+use anchor_lang::InstructionData;
+use serviceability_client::accounts::TunnelClaim;
 use serviceability_client::events::decode;
 use serviceability_client::instructions as ix;
 use serviceability_client::pda;
+use serviceability_client::serviceability::client::args as instruction_args;
 use serviceability_client::serviceability::events::{
-    DeviceClosed, DeviceCreated, DeviceUpdated, ReservationClosed, UserCreated, UserDeleted,
+    DeviceClosed, DeviceCreated, DeviceUpdated, ReservationClosed, TunnelNetClaimed, UserCreated,
+    UserDeleted,
 };
 use serviceability_client::types::{
     CreateDeviceArgs, DeviceStatus, ReservationCloseReason, TunnelNet, UpdateDeviceArgs, UserStatus,
@@ -209,7 +213,10 @@ fn create_user_validates_its_arguments_and_refuses_duplicates() {
         ServiceabilityError::InvalidClientIp,
     );
     ledger.create_user(&device.address, ip).expect("first");
-    assert_custom_error(&ledger.create_user(&device.address, ip), 0, 0); // account already in use
+    assert_program_error(
+        &ledger.create_user(&device.address, ip),
+        ServiceabilityError::UserAlreadyExists,
+    );
     assert_eq!(ledger.device(&device.address).users_count, 1);
 }
 
@@ -221,9 +228,18 @@ fn delete_user_releases_the_seat_and_refunds_the_payer() {
     let ip = client_ip(1);
     ledger.create_user(&device.address, ip).expect("user");
     let user_rent = ledger.lamports(&pda::user(&device.address, ip));
+    let claim = pda::tunnel_claim(&device.address, &tunnel_net_for(ip));
+    let claim_rent = ledger.lamports(&claim);
+    assert!(claim_rent > 0, "create_user claimed the tunnel network");
 
     let thief = Keypair::new();
-    let stolen = ix::delete_user(activator.pubkey(), device.address, ip, thief.pubkey());
+    let stolen = ix::delete_user(
+        activator.pubkey(),
+        device.address,
+        ip,
+        &tunnel_net_for(ip),
+        thief.pubkey(),
+    );
     assert_program_error(
         &ledger.send(&[stolen], &[]),
         ServiceabilityError::PayerMismatch,
@@ -231,14 +247,21 @@ fn delete_user_releases_the_seat_and_refunds_the_payer() {
     assert_eq!(ledger.lamports(&thief.pubkey()), 0);
     let payer_before = ledger.lamports(&activator.pubkey());
 
-    let delete = ix::delete_user(activator.pubkey(), device.address, ip, activator.pubkey());
+    let delete = ix::delete_user(
+        activator.pubkey(),
+        device.address,
+        ip,
+        &tunnel_net_for(ip),
+        activator.pubkey(),
+    );
     let meta = ledger.send(&[delete], &[]).expect("deleted");
     assert!(!ledger.exists(&pda::user(&device.address, ip)));
+    assert!(!ledger.exists(&claim), "the tunnel network is free again");
     assert_eq!(ledger.device(&device.address).users_count, 0);
     // The admin also paid this transaction's fee.
     assert_eq!(
         ledger.lamports(&activator.pubkey()),
-        payer_before + user_rent - meta.fee
+        payer_before + user_rent + claim_rent - meta.fee
     );
     let events: Vec<UserDeleted> = decode(&meta.logs);
     assert_eq!(events[0].users_count, 0);
@@ -267,7 +290,13 @@ fn close_device_only_when_it_has_no_users_and_no_reservations() {
     );
     let admin = ledger.admin.pubkey();
     ledger.send_ok(
-        &[ix::delete_user(admin, device.address, client_ip(1), admin)],
+        &[ix::delete_user(
+            admin,
+            device.address,
+            client_ip(1),
+            &tunnel_net_for(client_ip(1)),
+            admin,
+        )],
         &[],
     );
     assert_program_error(
@@ -326,6 +355,52 @@ fn create_device_records_its_fields_and_starts_pending() {
     assert_eq!(device.metrics_publisher, publisher.pubkey());
     let events: Vec<DeviceCreated> = decode(&meta.logs);
     assert_eq!(events[0].code, "lon-ix-2");
+}
+
+#[test]
+fn a_device_code_too_long_for_a_seed_is_refused_by_name() {
+    let mut ledger = Ledger::new();
+    let foundation = ledger.foundation_key();
+    let args = |code: String| CreateDeviceArgs {
+        code,
+        public_ip: [185, 1, 1, 1],
+        max_users: 1,
+        metrics_publisher: foundation.pubkey(),
+    };
+    // A 33-byte code cannot form a PDA seed, so clients cannot even derive its address: aim
+    // the accounts at a valid code and send the long one. The code is checked before the
+    // program derives the device's address (which would abort: ProgramFailedToComplete).
+    let mut instruction = ix::create_device(foundation.pubkey(), args("placeholder".into()));
+    instruction.data = instruction_args::CreateDevice {
+        args: args("a".repeat(33)),
+    }
+    .data();
+    assert_program_error(
+        &ledger.send(&[instruction], &[&foundation]),
+        ServiceabilityError::InvalidDeviceCode,
+    );
+}
+
+#[test]
+fn a_second_device_with_the_same_code_is_refused_by_name() {
+    let mut ledger = Ledger::new();
+    let first = ledger.activated_device("ams-1", 3);
+    let foundation = first.foundation.insecure_clone();
+    let before = ledger.lamports(&foundation.pubkey());
+    let again = ix::create_device(
+        foundation.pubkey(),
+        CreateDeviceArgs {
+            code: "ams-1".into(),
+            public_ip: [185, 1, 1, 2],
+            max_users: 9,
+            metrics_publisher: foundation.pubkey(),
+        },
+    );
+    let refused = ledger.send(&[again], &[&foundation]);
+    assert_program_error(&refused, ServiceabilityError::DeviceAlreadyExists);
+    // Refused before any account creation: the foundation key (not the fee payer) paid nothing.
+    assert_eq!(ledger.lamports(&foundation.pubkey()), before);
+    assert_eq!(ledger.device(&first.address).max_users, 3);
 }
 
 #[test]
@@ -440,4 +515,109 @@ fn update_device_changes_only_the_given_fields() {
     );
     assert_eq!((event.users_count, event.reserved_seats), (0, 0));
     assert!(matches!(event.status, DeviceStatus::Activated));
+}
+
+#[test]
+fn two_users_of_a_device_cannot_share_a_tunnel_network() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 5);
+    let other = ledger.activated_device("fra-1", 5);
+    let tunnel = tunnel_net_for(client_ip(1));
+    ledger
+        .create_user_with_tunnel(&device.address, client_ip(1), tunnel)
+        .expect("first");
+    let shared = ledger.create_user_with_tunnel(&device.address, client_ip(2), tunnel);
+    assert_program_error(&shared, ServiceabilityError::TunnelNetInUse);
+    // A /30 on the same network would share the device's side of the /31.
+    let wider = TunnelNet {
+        network: tunnel.network,
+        prefix_len: 30,
+    };
+    let overlapping = ledger.create_user_with_tunnel(&device.address, client_ip(2), wider);
+    assert_program_error(&overlapping, ServiceabilityError::TunnelNetInUse);
+    assert_eq!(ledger.device(&device.address).users_count, 1);
+
+    // Another device is another router: the same network is fine there.
+    ledger
+        .create_user_with_tunnel(&other.address, client_ip(2), tunnel)
+        .expect("other device");
+    // Deleting the user frees its network for the next one.
+    let admin = ledger.admin.pubkey();
+    let delete = ix::delete_user(admin, device.address, client_ip(1), &tunnel, admin);
+    ledger.send_ok(&[delete], &[]);
+    ledger
+        .create_user_with_tunnel(&device.address, client_ip(2), tunnel)
+        .expect("network free again");
+    let claim: TunnelClaim = ledger
+        .account(&pda::tunnel_claim(&device.address, &tunnel))
+        .expect("claimed");
+    assert_eq!(claim.user, pda::user(&device.address, client_ip(2)));
+}
+
+#[test]
+fn claim_tunnel_net_brings_a_user_from_before_claims_under_the_rule() {
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 5);
+    let admin = ledger.admin.pubkey();
+    let tunnel = tunnel_net_for(client_ip(1));
+    let claim_address = pda::tunnel_claim(&device.address, &tunnel);
+    ledger
+        .create_user(&device.address, client_ip(1))
+        .expect("user");
+    ledger.make_legacy_user(&device.address, client_ip(1));
+    assert!(!ledger.exists(&claim_address), "legacy users have no claim");
+
+    // Unclaimed, its network could be taken by a new user; the migration claims it.
+    let stranger = ledger.funded_keypair();
+    let by_stranger =
+        ix::claim_tunnel_net(stranger.pubkey(), device.address, client_ip(1), &tunnel);
+    assert_program_error(
+        &ledger.send(&[by_stranger], &[&stranger]),
+        ServiceabilityError::NotActivatorAuthority,
+    );
+    let claim = ix::claim_tunnel_net(admin, device.address, client_ip(1), &tunnel);
+    let meta = ledger
+        .send(std::slice::from_ref(&claim), &[])
+        .expect("claimed");
+    let events: Vec<TunnelNetClaimed> = decode(&meta.logs);
+    assert_eq!(events[0].user, pda::user(&device.address, client_ip(1)));
+    assert_eq!(events[0].tunnel_network, tunnel.network);
+    let claimed: TunnelClaim = ledger.account(&claim_address).expect("claimed");
+    assert_eq!(claimed.user, pda::user(&device.address, client_ip(1)));
+
+    let twice = ledger.send(&[claim], &[]);
+    assert_program_error(&twice, ServiceabilityError::TunnelNetInUse);
+    let newcomer = ledger.create_user_with_tunnel(&device.address, client_ip(2), tunnel);
+    assert_program_error(&newcomer, ServiceabilityError::TunnelNetInUse);
+}
+
+#[test]
+fn of_two_old_users_sharing_a_network_the_first_to_claim_keeps_it() {
+    // Before claims, two users could share a network; the migration cannot claim it twice,
+    // and deleting the one that lost must not release the winner's claim.
+    let mut ledger = Ledger::new();
+    let device = ledger.activated_device("ams-1", 5);
+    let admin = ledger.admin.pubkey();
+    let tunnel = tunnel_net_for(client_ip(1));
+    ledger
+        .create_user(&device.address, client_ip(1))
+        .expect("winner");
+    ledger.make_legacy_user(&device.address, client_ip(1));
+    ledger
+        .create_user_with_tunnel(&device.address, client_ip(2), tunnel)
+        .expect("unclaimed network: accepted, as before claims");
+    let claim_address = pda::tunnel_claim(&device.address, &tunnel);
+    let holder: TunnelClaim = ledger.account(&claim_address).expect("claimed");
+    assert_eq!(holder.user, pda::user(&device.address, client_ip(2)));
+
+    let loser = ix::claim_tunnel_net(admin, device.address, client_ip(1), &tunnel);
+    assert_program_error(
+        &ledger.send(&[loser], &[]),
+        ServiceabilityError::TunnelNetInUse,
+    );
+    let delete = ix::delete_user(admin, device.address, client_ip(1), &tunnel, admin);
+    ledger.send_ok(&[delete], &[]);
+    let holder: TunnelClaim = ledger.account(&claim_address).expect("still claimed");
+    assert_eq!(holder.user, pda::user(&device.address, client_ip(2)));
+    assert_eq!(ledger.device(&device.address).users_count, 1);
 }

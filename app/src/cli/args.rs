@@ -91,7 +91,7 @@ pub enum CommitmentArg {
 pub enum Command {
     /// Create GlobalState; the signer becomes its admin (and first activator authority).
     Init,
-    /// Show or change the reservation and activator authorities (admin).
+    /// Show or change the authorities; hand the admin role over in two steps.
     #[command(subcommand)]
     Authority(AuthorityCommand),
     /// Manage the foundation allowlist (admin).
@@ -131,6 +131,23 @@ pub enum AuthorityCommand {
     Show,
     /// Replace one authority.
     Set(AuthoritySetArgs),
+    /// Propose a new admin (admin). Nothing changes until that key signs `accept-admin`, so
+    /// a mistyped key never becomes admin; proposing again replaces the proposal.
+    ProposeAdmin(ProposeAdminArgs),
+    /// Become the admin: sign with the proposed key (`-k`).
+    AcceptAdmin,
+}
+
+/// `authority propose-admin`: a key, or `--withdraw`.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct ProposeAdminArgs {
+    /// The proposed admin.
+    #[arg(value_name = "PUBKEY")]
+    pub new_admin: Option<Pubkey>,
+    /// Withdraw the pending proposal instead.
+    #[arg(long)]
+    pub withdraw: bool,
 }
 
 /// `authority set`: exactly one of the two.

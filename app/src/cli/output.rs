@@ -8,7 +8,7 @@ use anchor_lang::prelude::Pubkey;
 use comfy_table::{presets, Table};
 use serde::Serialize;
 use serde_json::Value;
-use serviceability_client::accounts::{Device, GlobalState, Reservation};
+use serviceability_client::accounts::{AdminProposal, Device, GlobalState, Reservation};
 use serviceability_client::chain::UserRecord;
 use serviceability_client::pda;
 use serviceability_client::types::{BgpStatus, DeviceStatus, UserStatus};
@@ -76,6 +76,8 @@ pub struct GlobalStateView {
     pub address: String,
     /// The admin.
     pub admin: String,
+    /// The key the admin proposed as its successor, until it accepts (`authority accept-admin`).
+    pub proposed_admin: Option<String>,
     /// Who creates and deletes users (besides foundation keys).
     pub activator_authority: String,
     /// Who reserves seats (besides foundation keys), if anyone.
@@ -87,11 +89,12 @@ pub struct GlobalStateView {
 }
 
 impl GlobalStateView {
-    /// The view of `state`.
-    pub fn new(state: &GlobalState) -> Self {
+    /// The view of `state` and its pending admin proposal.
+    pub fn new(state: &GlobalState, proposal: Option<&AdminProposal>) -> Self {
         GlobalStateView {
             address: pda::global_state().to_string(),
             admin: state.admin.to_string(),
+            proposed_admin: proposal.map(|proposal| proposal.proposed_admin.to_string()),
             activator_authority: state.activator_authority.to_string(),
             reservation_authority: state.reservation_authority.map(|key| key.to_string()),
             foundation_allowlist: state
@@ -113,6 +116,10 @@ impl GlobalStateView {
         key_values(&[
             ("GlobalState", self.address.clone()),
             ("Admin", self.admin.clone()),
+            (
+                "Proposed admin",
+                self.proposed_admin.clone().unwrap_or_else(|| "none".into()),
+            ),
             ("Activator authority", self.activator_authority.clone()),
             (
                 "Reservation authority",

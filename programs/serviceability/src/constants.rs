@@ -19,6 +19,16 @@ pub const USER_SEED: &[u8] = b"user";
 #[constant]
 pub const RESERVATION_SEED: &[u8] = b"reservation";
 
+/// Seed prefix of a [`TunnelClaim`](crate::state::TunnelClaim) PDA:
+/// `["tunnel", device, tunnel_net.network]`.
+#[constant]
+pub const TUNNEL_CLAIM_SEED: &[u8] = b"tunnel";
+
+/// Seed of the single [`AdminProposal`](crate::state::AdminProposal) PDA:
+/// `["admin_proposal"]`.
+#[constant]
+pub const ADMIN_PROPOSAL_SEED: &[u8] = b"admin_proposal";
+
 /// Most keys the foundation allowlist may hold (it is stored inline in GlobalState).
 #[constant]
 pub const MAX_FOUNDATION_KEYS: u8 = 16;

@@ -104,4 +104,22 @@ pub enum ServiceabilityError {
     /// 6032
     #[msg("Only the program's upgrade authority can initialize it (an immutable program cannot be initialized)")]
     NotUpgradeAuthority,
+    /// 6033
+    #[msg("GlobalState already exists: the program is initialized")]
+    AlreadyInitialized,
+    /// 6034
+    #[msg("A Reservation already exists for this (device, client_ip)")]
+    ReservationAlreadyExists,
+    /// 6035
+    #[msg("A Device with this code already exists")]
+    DeviceAlreadyExists,
+    /// 6036
+    #[msg("Signer is not the proposed admin")]
+    NotProposedAdmin,
+    /// 6037
+    #[msg("The reservation for this (device, client_ip) has expired: prune it, then create the user on a fresh seat")]
+    ReservationExpired,
+    /// 6038
+    #[msg("Another user of this device already has a tunnel on this network address (it would share its BGP peer address)")]
+    TunnelNetInUse,
 }

@@ -34,6 +34,8 @@ pub enum AuthorityKind {
     Activator,
     /// The off-chain oracle that reserves and releases seats.
     Reservation,
+    /// The key that changes authorities, the allowlist and the pause flag (`accept_admin`).
+    Admin,
 }
 
 /// GlobalState was created.
@@ -52,6 +54,27 @@ pub struct AuthorityChanged {
     pub previous: Option<Pubkey>,
     /// Its value now (`None`: cleared).
     pub current: Option<Pubkey>,
+}
+
+/// The admin proposed a new admin, replaced the proposal, or withdrew it.
+#[event]
+pub struct AdminProposed {
+    /// The admin who proposed.
+    pub admin: Pubkey,
+    /// The key that may now accept; `None`: the proposal was withdrawn.
+    pub proposed_admin: Option<Pubkey>,
+}
+
+/// A user created before tunnel claims existed claimed its tunnel network
+/// (`claim_tunnel_net`; `create_user` claims as part of `UserCreated`).
+#[event]
+pub struct TunnelNetClaimed {
+    /// The Device PDA.
+    pub device: Pubkey,
+    /// The User PDA.
+    pub user: Pubkey,
+    /// The claimed tunnel network address, network byte order.
+    pub tunnel_network: [u8; 4],
 }
 
 /// A key joined or left the foundation allowlist.

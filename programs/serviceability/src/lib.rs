@@ -17,6 +17,7 @@ pub mod events;
 pub mod instructions;
 pub mod ipv4;
 pub mod state;
+pub mod vacant;
 
 pub use instructions::*;
 pub use state::{BgpStatus, DeviceStatus, TunnelNet};
@@ -37,6 +38,20 @@ pub mod serviceability {
     /// Admin: sets the activator authority, or sets or clears the reservation authority.
     pub fn set_authority(ctx: Context<SetAuthority>, update: AuthorityUpdate) -> Result<()> {
         SetAuthority::handler(ctx, update)
+    }
+
+    /// Admin: proposes a new admin (`Some`), replacing any pending proposal, or withdraws
+    /// the proposal (`None`). Nothing changes until the proposed key signs `accept_admin`.
+    pub fn propose_admin<'info>(
+        ctx: Context<'info, ProposeAdmin<'info>>,
+        proposed_admin: Option<Pubkey>,
+    ) -> Result<()> {
+        ProposeAdmin::handler(ctx, proposed_admin)
+    }
+
+    /// The proposed admin: becomes admin; the proposal is closed.
+    pub fn accept_admin(ctx: Context<AcceptAdmin>) -> Result<()> {
+        AcceptAdmin::handler(ctx)
     }
 
     /// Admin: adds a key to the foundation allowlist (bounded, no duplicates).
@@ -106,6 +121,12 @@ pub mod serviceability {
     /// Activator authority (else foundation): deletes a user; rent to its payer.
     pub fn delete_user(ctx: Context<DeleteUser>) -> Result<()> {
         DeleteUser::handler(ctx)
+    }
+
+    /// Activator authority (else foundation): claims the tunnel network of a user created
+    /// before tunnel claims existed, so that no later user can share it.
+    pub fn claim_tunnel_net(ctx: Context<ClaimTunnelNet>) -> Result<()> {
+        ClaimTunnelNet::handler(ctx)
     }
 
     /// The device's metrics publisher: records a user's BGP session state, growing a

@@ -3,13 +3,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+    ADMIN_PROPOSAL_DISCRIMINATOR,
     DEVICE_DISCRIMINATOR,
     GLOBAL_STATE_DISCRIMINATOR,
     RESERVATION_DISCRIMINATOR,
+    TUNNEL_CLAIM_DISCRIMINATOR,
     USER_DISCRIMINATOR,
+    getAdminProposalDecoder,
     getDeviceDecoder,
     getGlobalStateDecoder,
     getReservationDecoder,
+    getTunnelClaimDecoder,
     getUserDecoder,
 } from '../generated/index.ts';
 import {
@@ -27,9 +31,11 @@ const decoders = {
     Device: { decoder: getDeviceDecoder(), discriminator: DEVICE_DISCRIMINATOR },
     Reservation: { decoder: getReservationDecoder(), discriminator: RESERVATION_DISCRIMINATOR },
     User: { decoder: getUserDecoder(), discriminator: USER_DISCRIMINATOR },
+    TunnelClaim: { decoder: getTunnelClaimDecoder(), discriminator: TUNNEL_CLAIM_DISCRIMINATOR },
+    AdminProposal: { decoder: getAdminProposalDecoder(), discriminator: ADMIN_PROPOSAL_DISCRIMINATOR },
 } as const;
 
-const names = ['global_state', 'device', 'reservation', 'user', 'user_legacy'];
+const names = ['global_state', 'device', 'reservation', 'user', 'user_legacy', 'tunnel_claim', 'admin_proposal'];
 
 for (const name of names) {
     test(`${name}.bin decodes to ${name}.json with the generated client and with anchor's coder`, () => {

@@ -1,7 +1,8 @@
 // The Codama-generated client against `serviceability ledger serve`, over real JSON-RPC with
-// @solana/kit: reads and decodes every account kind, sends reserve_connection and
-// close_reservation built with it, decodes an event from the logs, and sees a program
-// failure come back as a validator reports it. The ledger is prepared with the CLI.
+// @solana/kit: reads and decodes every account kind, sends reserve_connection,
+// close_reservation, propose_admin and accept_admin built with it, decodes an event from the
+// logs, and sees program failures come back as a validator reports them, named. The ledger
+// is prepared with the CLI.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +18,7 @@ import {
     devnet,
     getProgramDerivedAddress,
     fetchEncodedAccount,
+    getAddressEncoder,
     getBase64EncodedWireTransaction,
     isSolanaError,
     isSome,
@@ -35,17 +37,25 @@ import { BorshEventCoder } from '@coral-xyz/anchor';
 import {
     BgpStatus,
     DeviceStatus,
+    SERVICEABILITY_ERROR__NOT_PROPOSED_ADMIN,
     SERVICEABILITY_ERROR__NOT_RESERVATION_AUTHORITY,
+    SERVICEABILITY_ERROR__RESERVATION_ALREADY_EXISTS,
     SERVICEABILITY_PROGRAM_ADDRESS,
+    fetchAdminProposal,
     fetchDevice,
     fetchGlobalState,
+    fetchMaybeAdminProposal,
     fetchMaybeReservation,
     fetchReservation,
+    fetchTunnelClaim,
     fetchUser,
+    findAdminProposalPda,
     findGlobalStatePda,
     findReservationPda,
     findUserPda,
+    getAcceptAdminInstructionAsync,
     getCloseReservationInstructionAsync,
+    getProposeAdminInstructionAsync,
     getReservationCreatedDecoder,
     getReserveConnectionInstructionAsync,
     getServiceabilityErrorMessage,
@@ -121,6 +131,31 @@ async function send(payer: KeyPairSigner, instruction: Instruction): Promise<Sig
         await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`${signature} was not finalized`);
+}
+
+/**
+ * Sends `instruction`, which the program must refuse: returns the `-32002` preflight failure
+ * and the message, for `isServiceabilityError`.
+ */
+async function refused(payer: KeyPairSigner, instruction: Instruction) {
+    const { value: blockhash } = await rpc.getLatestBlockhash().send();
+    const message = pipe(
+        createTransactionMessage({ version: 0 }),
+        (m) => setTransactionMessageFeePayerSigner(payer, m),
+        (m) => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
+        (m) => appendTransactionMessageInstruction(instruction, m),
+    );
+    const wire = getBase64EncodedWireTransaction(await signTransactionMessageWithSigners(message));
+    try {
+        await rpc.sendTransaction(wire, { encoding: 'base64' }).send();
+    } catch (error) {
+        assert.ok(
+            isSolanaError(error, SOLANA_ERROR__JSON_RPC__SERVER_ERROR_SEND_TRANSACTION_PREFLIGHT_FAILURE),
+            `a -32002 preflight failure: ${error}`,
+        );
+        return { error, message, logs: (error.context as { logs?: string[] }).logs ?? [] };
+    }
+    throw new Error('the transaction was accepted');
 }
 
 test('GlobalState, a Device, a Reservation and a User read and decode with the generated client', async () => {
@@ -237,28 +272,55 @@ test('a program failure comes back as a validator reports it, named by the gener
     assert.equal((await rpc.getBalance(stranger.address).send()).value, 2_000_000_000n);
 
     const reserve = await getReserveConnectionInstructionAsync({ authority: stranger, device, clientIp: NEW_IP, ttlSecs: null });
-    const { value: blockhash } = await rpc.getLatestBlockhash().send();
-    const message = pipe(
-        createTransactionMessage({ version: 0 }),
-        (m) => setTransactionMessageFeePayerSigner(stranger, m),
-        (m) => setTransactionMessageLifetimeUsingBlockhash(blockhash, m),
-        (m) => appendTransactionMessageInstruction(reserve, m),
-    );
-    const wire = getBase64EncodedWireTransaction(await signTransactionMessageWithSigners(message));
-    await assert.rejects(
-        rpc.sendTransaction(wire, { encoding: 'base64' }).send(),
-        (error: unknown) => {
-            assert.ok(
-                isSolanaError(error, SOLANA_ERROR__JSON_RPC__SERVER_ERROR_SEND_TRANSACTION_PREFLIGHT_FAILURE),
-                `a -32002 preflight failure: ${error}`,
-            );
-            const logs = (error.context as { logs?: string[] }).logs ?? [];
-            assert.ok(logs.some((log) => log.includes('NotReservationAuthority')), logs.join('\n'));
-            assert.ok(isServiceabilityError(error.cause, message, SERVICEABILITY_ERROR__NOT_RESERVATION_AUTHORITY));
-            assert.match(getServiceabilityErrorMessage(SERVICEABILITY_ERROR__NOT_RESERVATION_AUTHORITY), /reservation authority/);
-            return true;
-        },
-    );
+    const { error, message, logs } = await refused(stranger, reserve);
+    assert.ok(logs.some((log) => log.includes('NotReservationAuthority')), logs.join('\n'));
+    assert.ok(isServiceabilityError(error.cause, message, SERVICEABILITY_ERROR__NOT_RESERVATION_AUTHORITY));
+    assert.match(getServiceabilityErrorMessage(SERVICEABILITY_ERROR__NOT_RESERVATION_AUTHORITY), /reservation authority/);
     assert.equal((await fetchDevice(rpc, device)).data.reservedSeats, 1, 'nothing was reserved');
     assert.ok(isSome((await fetchGlobalState(rpc, (await findGlobalStatePda())[0])).data.reservationAuthority));
+});
+
+test('a duplicate reservation is refused by name before anything is created', async () => {
+    const authority = keys.authority.signer;
+    const before = (await fetchDevice(rpc, device)).data.reservedSeats;
+    const again = await getReserveConnectionInstructionAsync({ authority, device, clientIp: RESERVED_IP, ttlSecs: null });
+    const { error, message } = await refused(authority, again);
+    assert.ok(isServiceabilityError(error.cause, message, SERVICEABILITY_ERROR__RESERVATION_ALREADY_EXISTS));
+    assert.equal((await fetchDevice(rpc, device)).data.reservedSeats, before);
+});
+
+test("the user's TunnelClaim sits where the IDL's seeds say and names the user", async () => {
+    const createUser = idl.instructions.find((ix) => ix.name === 'create_user')!;
+    const account = createUser.accounts.find((a) => a.name === 'tunnel_claim') as { pda?: { seeds: Array<Record<string, unknown>> } };
+    const seeds = account.pda!.seeds;
+    assert.deepEqual(seeds.map((seed) => [seed.kind, seed.path ?? null]), [
+        ['const', null],
+        ['account', 'device'],
+        ['arg', 'tunnel_net.network'],
+    ]);
+    const network = new Uint8Array([169, 254, 0, 0]);
+    const [claim] = await getProgramDerivedAddress({
+        programAddress: SERVICEABILITY_PROGRAM_ADDRESS,
+        seeds: [new Uint8Array(seeds[0].value as number[]), getAddressEncoder().encode(device), network],
+    });
+    const [user] = await findUserPda({ device, clientIp: USER_IP });
+    assert.equal((await fetchTunnelClaim(rpc, claim)).data.user, user);
+});
+
+test('the admin hands over in two steps with the generated builders', async () => {
+    const admin = keys.admin.signer;
+    const successor = keys.stranger.signer;
+    const [proposal] = await findAdminProposalPda();
+    await send(admin, await getProposeAdminInstructionAsync({ admin, proposedAdmin: successor.address }));
+    assert.equal((await fetchAdminProposal(rpc, proposal)).data.proposedAdmin, successor.address);
+
+    const foundation = keys.foundation.signer;
+    const hijack = await getAcceptAdminInstructionAsync({ newAdmin: foundation, previousAdmin: admin.address });
+    const { error, message } = await refused(foundation, hijack);
+    assert.ok(isServiceabilityError(error.cause, message, SERVICEABILITY_ERROR__NOT_PROPOSED_ADMIN));
+
+    await send(successor, await getAcceptAdminInstructionAsync({ newAdmin: successor, previousAdmin: admin.address }));
+    const [globalState] = await findGlobalStatePda();
+    assert.equal((await fetchGlobalState(rpc, globalState)).data.admin, successor.address);
+    assert.equal((await fetchMaybeAdminProposal(rpc, proposal)).exists, false);
 });

@@ -5,7 +5,9 @@ use serviceability_client::chain;
 use serviceability_client::instructions as ix;
 use serviceability_client::types::AuthorityUpdate;
 
-use crate::cli::args::{AllowlistCommand, AuthorityCommand, AuthoritySetArgs, PauseCommand};
+use crate::cli::args::{
+    AllowlistCommand, AuthorityCommand, AuthoritySetArgs, PauseCommand, ProposeAdminArgs,
+};
 use crate::cli::commands::{sent, written};
 use crate::cli::context::{CliError, CliResult, Context};
 use crate::cli::output::{list, GlobalStateView, Outcome};
@@ -26,7 +28,7 @@ pub fn init(context: &mut Context) -> CliResult<Outcome> {
         ledger.deploy_as(admin);
     }
     let signature = sent!(context.submit("init", vec![ix::initialize(admin)])?);
-    let state = GlobalStateView::new(&context.global_state()?);
+    let state = state_view(context)?;
     Ok(written(
         &signature,
         &format!("Initialized; admin and activator authority: {admin}"),
@@ -35,18 +37,29 @@ pub fn init(context: &mut Context) -> CliResult<Outcome> {
     ))
 }
 
-/// `authority show|set`
+/// GlobalState with its pending admin proposal, as shown.
+fn state_view(context: &Context) -> CliResult<GlobalStateView> {
+    let state = context.global_state()?;
+    let proposal = chain::admin_proposal(context.transport())?;
+    Ok(GlobalStateView::new(&state, proposal.as_ref()))
+}
+
+/// `authority show|set|propose-admin|accept-admin`
 pub fn authority(context: &mut Context, command: &AuthorityCommand) -> CliResult<Outcome> {
-    let AuthorityCommand::Set(AuthoritySetArgs {
-        reservation,
-        activator,
-    }) = command
-    else {
-        let state = GlobalStateView::new(&context.global_state()?);
-        return Ok(Outcome::new(
-            &json!({ "global_state": state }),
-            state.table(),
-        ));
+    let (reservation, activator) = match command {
+        AuthorityCommand::Show => {
+            let state = state_view(context)?;
+            return Ok(Outcome::new(
+                &json!({ "global_state": state }),
+                state.table(),
+            ));
+        }
+        AuthorityCommand::ProposeAdmin(args) => return propose_admin(context, args),
+        AuthorityCommand::AcceptAdmin => return accept_admin(context),
+        AuthorityCommand::Set(AuthoritySetArgs {
+            reservation,
+            activator,
+        }) => (reservation, activator),
     };
     context.global_state()?;
     let (update, summary) = match (reservation, activator) {
@@ -69,10 +82,64 @@ pub fn authority(context: &mut Context, command: &AuthorityCommand) -> CliResult
     };
     let admin = context.signer_pubkey()?;
     let signature = sent!(context.submit("authority set", vec![ix::set_authority(admin, update)])?);
-    let state = GlobalStateView::new(&context.global_state()?);
+    let state = state_view(context)?;
     Ok(written(
         &signature,
         &summary,
+        json!({ "global_state": state }),
+        &state.table(),
+    ))
+}
+
+/// `authority propose-admin PUBKEY|--withdraw`
+fn propose_admin(context: &mut Context, args: &ProposeAdminArgs) -> CliResult<Outcome> {
+    let state = context.global_state()?;
+    let pending = chain::admin_proposal(context.transport())?;
+    let summary = match (args.new_admin, &pending) {
+        (Some(key), _) if key == state.admin => {
+            return Err(CliError::input(format!("{key} is already the admin")));
+        }
+        (Some(key), _) => format!(
+            "Proposed {key} as admin; it becomes admin when it signs `authority accept-admin`"
+        ),
+        (None, None) => return Err(CliError::chain("no admin proposal is pending")),
+        (None, Some(proposal)) => format!(
+            "Withdrew the proposal of {} as admin",
+            proposal.proposed_admin
+        ),
+    };
+    let admin = context.signer_pubkey()?;
+    let instruction = ix::propose_admin(admin, args.new_admin);
+    let signature = sent!(context.submit("authority propose-admin", vec![instruction])?);
+    let state = state_view(context)?;
+    Ok(written(
+        &signature,
+        &summary,
+        json!({ "global_state": state }),
+        &state.table(),
+    ))
+}
+
+/// `authority accept-admin`, signed by the proposed admin.
+fn accept_admin(context: &mut Context) -> CliResult<Outcome> {
+    let state = context.global_state()?;
+    let signer = context.signer_pubkey()?;
+    match chain::admin_proposal(context.transport())? {
+        None => return Err(CliError::chain("no admin proposal is pending")),
+        Some(proposal) if proposal.proposed_admin != signer => {
+            return Err(CliError::input(format!(
+                "the proposed admin is {}, not the signer {signer} (pass its keypair with -k)",
+                proposal.proposed_admin
+            )));
+        }
+        Some(_) => {}
+    }
+    let instruction = ix::accept_admin(signer, state.admin);
+    let signature = sent!(context.submit("authority accept-admin", vec![instruction])?);
+    let state = state_view(context)?;
+    Ok(written(
+        &signature,
+        &format!("{signer} is now the admin"),
         json!({ "global_state": state }),
         &state.table(),
     ))
@@ -82,7 +149,7 @@ pub fn authority(context: &mut Context, command: &AuthorityCommand) -> CliResult
 pub fn allowlist(context: &mut Context, command: &AllowlistCommand) -> CliResult<Outcome> {
     let (instruction, summary) = match command {
         AllowlistCommand::List => {
-            let state = GlobalStateView::new(&context.global_state()?);
+            let state = state_view(context)?;
             let text = list(
                 &["FOUNDATION KEY"],
                 state
@@ -114,7 +181,7 @@ pub fn allowlist(context: &mut Context, command: &AllowlistCommand) -> CliResult
         }
     };
     let signature = sent!(context.submit("allowlist", vec![instruction])?);
-    let state = GlobalStateView::new(&context.global_state()?);
+    let state = state_view(context)?;
     Ok(written(
         &signature,
         &summary,

@@ -12,7 +12,8 @@ use serviceability_client::types::BgpStatus;
 use crate::cli::args::{BgpStatusArg, SeatArgs, UserCommand};
 use crate::cli::commands::{sent, written};
 use crate::cli::context::{CliError, CliResult, Context};
-use crate::cli::output::{bgp_status, DeviceView, Outcome, UserView};
+use crate::cli::output::{bgp_status, DeviceView, Outcome, Timestamp, UserView};
+use crate::cli::validate::bgp_peer_ip;
 
 /// Runs a `user` command.
 pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Outcome> {
@@ -32,13 +33,38 @@ pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Outcome> {
                 )));
             }
             let reservation = chain::reservation(context.transport(), &device, seat.client_ip)?;
+            if let Some(reservation) = &reservation {
+                if reservation.expires_at != 0 && context.now()? >= reservation.expires_at {
+                    return Err(CliError::chain(format!(
+                        "the reservation for {} on {} expired at {}: an expired reservation \
+                         holds no seat for a new user. Prune it (`reservation prune --device \
+                         {}`), then run `user create` again, which takes a free seat if the \
+                         device has one",
+                        seat.client_ip,
+                        state.code,
+                        Timestamp::new(reservation.expires_at).rfc3339,
+                        state.code
+                    )));
+                }
+            }
+            let tunnel = tunnel_net.to_idl();
+            if let Some(claim) = chain::tunnel_claim(context.transport(), &device, &tunnel)? {
+                return Err(CliError::chain(format!(
+                    "the tunnel {tunnel_net} is already in use on {} by the user {}: two users \
+                     on one tunnel network would share the BGP peer address {}, and the \
+                     device could not tell their sessions apart. Choose another tunnel network",
+                    state.code,
+                    claim.user,
+                    bgp_peer_ip(&tunnel)
+                )));
+            }
             let authority = context.signer_pubkey()?;
             let owner = owner.unwrap_or(authority);
             let instruction = ix::create_user(
                 authority,
                 device,
                 seat.client_ip,
-                tunnel_net.to_idl(),
+                tunnel,
                 owner,
                 reservation.as_ref().map(|reservation| reservation.payer),
             );
@@ -70,15 +96,26 @@ pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Outcome> {
         UserCommand::Delete { seat } => {
             let (device, state, record) = existing(context, seat)?;
             let authority = context.signer_pubkey()?;
-            let signature = sent!(context.submit(
-                "user delete",
-                vec![ix::delete_user(
+            let tunnel = &record.user.tunnel_net;
+            let mut instructions = Vec::new();
+            if chain::tunnel_claim(context.transport(), &device, tunnel)?.is_none() {
+                // A user from before tunnel claims: claim its network first, in the same
+                // transaction, so that the deletion can release it.
+                instructions.push(ix::claim_tunnel_net(
                     authority,
                     device,
                     seat.client_ip,
-                    record.user.payer
-                )]
-            )?);
+                    tunnel,
+                ));
+            }
+            instructions.push(ix::delete_user(
+                authority,
+                device,
+                seat.client_ip,
+                tunnel,
+                record.user.payer,
+            ));
+            let signature = sent!(context.submit("user delete", instructions)?);
             let device_view = DeviceView::new(&device, &refetch_device(context, &device)?);
             Ok(written(
                 &signature,

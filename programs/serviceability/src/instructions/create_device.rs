@@ -5,6 +5,7 @@ use crate::errors::ServiceabilityError;
 use crate::events::{emit_event, DeviceCreated};
 use crate::ipv4::is_valid_public_ip;
 use crate::state::{Device, DeviceStatus, GlobalState};
+use crate::vacant;
 
 /// Arguments of `create_device`.
 #[derive(AnchorSerialize, AnchorDeserialize, Clone, Debug)]
@@ -31,27 +32,26 @@ pub struct CreateDevice<'info> {
         seeds = [GLOBAL_STATE_SEED],
         bump = global_state.bump,
         constraint = global_state.is_foundation(foundation.key) @ ServiceabilityError::NotFoundationMember,
+        // Here, not in validate(): the device's address is derived from the code next, and
+        // a seed over 32 bytes would abort the derivation.
+        constraint = Device::is_valid_code(&args.code) @ ServiceabilityError::InvalidDeviceCode,
     )]
     pub global_state: Account<'info, GlobalState>,
     /// The Device PDA, created here (in status `Pending`).
+    /// CHECK: the seeds pin the address; it must be vacant, else `DeviceAlreadyExists`.
     #[account(
-        init,
-        payer = foundation,
-        space = 8 + Device::INIT_SPACE,
+        mut,
         seeds = [DEVICE_SEED, args.code.as_bytes()],
         bump,
+        constraint = vacant::is_vacant(&device) @ ServiceabilityError::DeviceAlreadyExists,
     )]
-    pub device: Account<'info, Device>,
+    pub device: UncheckedAccount<'info>,
     /// The system program, which creates the account.
     pub system_program: Program<'info, System>,
 }
 
 impl CreateDevice<'_> {
     fn validate(&self, args: &CreateDeviceArgs) -> Result<()> {
-        require!(
-            Device::is_valid_code(&args.code),
-            ServiceabilityError::InvalidDeviceCode
-        );
         require!(
             is_valid_public_ip(args.public_ip),
             ServiceabilityError::InvalidPublicIp
@@ -66,20 +66,29 @@ impl CreateDevice<'_> {
     /// Creates a `Pending` device with no seats in use.
     #[access_control(ctx.accounts.validate(&args))]
     pub fn handler(ctx: Context<Self>, args: CreateDeviceArgs) -> Result<()> {
-        let owner = ctx.accounts.foundation.key();
-        ctx.accounts.device.set_inner(Device {
-            code: args.code.clone(),
-            owner,
-            public_ip: args.public_ip,
-            status: DeviceStatus::Pending,
-            max_users: args.max_users,
-            users_count: 0,
-            reserved_seats: 0,
-            metrics_publisher: args.metrics_publisher,
-            bump: ctx.bumps.device,
-        });
+        let accounts = ctx.accounts;
+        let owner = accounts.foundation.key();
+        let bump = ctx.bumps.device;
+        vacant::create(
+            &accounts.device,
+            &accounts.foundation,
+            &accounts.system_program,
+            &[DEVICE_SEED, args.code.as_bytes(), &[bump]],
+            8 + Device::INIT_SPACE,
+            &Device {
+                code: args.code.clone(),
+                owner,
+                public_ip: args.public_ip,
+                status: DeviceStatus::Pending,
+                max_users: args.max_users,
+                users_count: 0,
+                reserved_seats: 0,
+                metrics_publisher: args.metrics_publisher,
+                bump,
+            },
+        )?;
         emit_event(DeviceCreated {
-            device: ctx.accounts.device.key(),
+            device: accounts.device.key(),
             code: args.code,
             owner,
             public_ip: args.public_ip,

@@ -1,17 +1,21 @@
 use anchor_lang::prelude::*;
 
 use super::close_reservation::emit_reservation_closed;
-use crate::constants::{DEVICE_SEED, GLOBAL_STATE_SEED, RESERVATION_SEED, USER_SEED};
+use crate::constants::{
+    DEVICE_SEED, GLOBAL_STATE_SEED, RESERVATION_SEED, TUNNEL_CLAIM_SEED, USER_SEED,
+};
 use crate::errors::ServiceabilityError;
 use crate::events::{emit_event, ReservationCloseReason, UserCreated};
 use crate::ipv4::is_valid_client_ip;
 use crate::state::{
-    BgpStatus, Device, DeviceStatus, GlobalState, Reservation, TunnelNet, User, UserStatus,
+    BgpStatus, Device, DeviceStatus, GlobalState, Reservation, TunnelClaim, TunnelNet, User,
+    UserStatus,
 };
+use crate::vacant;
 
 /// Accounts of `create_user`.
 #[derive(Accounts)]
-#[instruction(client_ip: [u8; 4])]
+#[instruction(client_ip: [u8; 4], tunnel_net: TunnelNet)]
 pub struct CreateUser<'info> {
     /// The activator authority or a foundation key; pays the rent, recorded as payer.
     #[account(mut)]
@@ -27,14 +31,24 @@ pub struct CreateUser<'info> {
     #[account(mut, seeds = [DEVICE_SEED, device.code.as_bytes()], bump = device.bump)]
     pub device: Account<'info, Device>,
     /// The User PDA for `(device, client_ip)`, created here.
+    /// CHECK: the seeds pin the address; it must be vacant, else `UserAlreadyExists`.
     #[account(
-        init,
-        payer = authority,
-        space = User::SPACE,
+        mut,
         seeds = [USER_SEED, device.key().as_ref(), client_ip.as_ref()],
         bump,
+        constraint = vacant::is_vacant(&user) @ ServiceabilityError::UserAlreadyExists,
     )]
-    pub user: Account<'info, User>,
+    pub user: UncheckedAccount<'info>,
+    /// The TunnelClaim PDA for `(device, tunnel_net.network)`, created here: no two users of
+    /// a device share a BGP peer address.
+    /// CHECK: the seeds pin the address; it must be vacant, else `TunnelNetInUse`.
+    #[account(
+        mut,
+        seeds = [TUNNEL_CLAIM_SEED, device.key().as_ref(), tunnel_net.network.as_ref()],
+        bump,
+        constraint = vacant::is_vacant(&tunnel_claim) @ ServiceabilityError::TunnelNetInUse,
+    )]
+    pub tunnel_claim: UncheckedAccount<'info>,
     /// The Reservation PDA for `(device, client_ip)`. Always passed, so a reserved seat can
     /// never be left behind and counted twice: when a Reservation exists here it is consumed
     /// (closed) and its seat becomes the user's.
@@ -46,7 +60,7 @@ pub struct CreateUser<'info> {
     /// CHECK: the handler compares it with the reservation's recorded payer.
     #[account(mut)]
     pub reservation_payer: Option<UncheckedAccount<'info>>,
-    /// The system program, which creates the account.
+    /// The system program, which creates the accounts.
     pub system_program: Program<'info, System>,
 }
 
@@ -63,9 +77,11 @@ impl<'info> CreateUser<'info> {
         tunnel_net.validate()
     }
 
-    /// Creates an `Activated` user. A reservation for the pair is consumed atomically
-    /// (`reserved_seats -= 1`, `users_count += 1`); without one, a new seat is taken, which
-    /// needs an `Activated` device with a free seat.
+    /// Creates an `Activated` user and its tunnel claim. A live reservation for the pair is
+    /// consumed atomically (`reserved_seats -= 1`, `users_count += 1`); an expired one is
+    /// refused (`ReservationExpired`: prune it first, so the seat is never both released
+    /// and kept); without one, a new seat is taken, which needs an `Activated` device with a
+    /// free seat.
     #[access_control(ctx.accounts.validate(client_ip, &tunnel_net, &owner))]
     pub fn handler(
         ctx: Context<'info, Self>,
@@ -77,14 +93,20 @@ impl<'info> CreateUser<'info> {
             authority,
             device,
             user,
+            tunnel_claim,
             reservation,
             reservation_payer,
+            system_program,
             ..
         } = ctx.accounts;
+        let now = Clock::get()?.unix_timestamp;
 
-        let consumed_reservation = reservation.owner == &crate::ID;
-        if consumed_reservation {
+        let consumed = if reservation.owner == &crate::ID {
             let reservation = Account::<Reservation>::try_from(reservation)?;
+            require!(
+                !reservation.is_expired_at(now),
+                ServiceabilityError::ReservationExpired
+            );
             let payer = reservation_payer
                 .as_ref()
                 .ok_or(ServiceabilityError::ReservationPayerMissing)?;
@@ -94,29 +116,63 @@ impl<'info> CreateUser<'info> {
                 ServiceabilityError::PayerMismatch
             );
             device.convert_reserved_seat_to_user()?;
-            emit_reservation_closed(device, &reservation, ReservationCloseReason::Consumed);
-            reservation.close(payer.to_account_info())?;
+            Some((reservation, payer))
         } else {
             require!(
                 device.status == DeviceStatus::Activated,
                 ServiceabilityError::DeviceNotActivated
             );
             device.add_user()?;
-        }
+            None
+        };
 
-        user.set_inner(User {
-            owner,
-            device: device.key(),
-            client_ip,
-            tunnel_net,
-            status: UserStatus::Activated,
-            created_at: Clock::get()?.unix_timestamp,
-            payer: authority.key(),
-            bump: ctx.bumps.user,
-            bgp_status: BgpStatus::Unknown,
-            last_bgp_up_at: 0,
-            last_bgp_reported_at: 0,
-        });
+        let device_key = device.key();
+        let bump = ctx.bumps.user;
+        vacant::create(
+            user,
+            authority,
+            system_program,
+            &[USER_SEED, device_key.as_ref(), client_ip.as_ref(), &[bump]],
+            User::SPACE,
+            &User {
+                owner,
+                device: device_key,
+                client_ip,
+                tunnel_net,
+                status: UserStatus::Activated,
+                created_at: now,
+                payer: authority.key(),
+                bump,
+                bgp_status: BgpStatus::Unknown,
+                last_bgp_up_at: 0,
+                last_bgp_reported_at: 0,
+            },
+        )?;
+        let bump = ctx.bumps.tunnel_claim;
+        vacant::create(
+            tunnel_claim,
+            authority,
+            system_program,
+            &[
+                TUNNEL_CLAIM_SEED,
+                device_key.as_ref(),
+                tunnel_net.network.as_ref(),
+                &[bump],
+            ],
+            8 + TunnelClaim::INIT_SPACE,
+            &TunnelClaim {
+                user: user.key(),
+                bump,
+            },
+        )?;
+        // The reservation is closed after the creations: closing moves lamports by hand, and a
+        // CPI after that, when the reservation's payer is also the authority, would see the
+        // payer's lamports grow without the reservation's shrinking (UnbalancedInstruction).
+        let consumed_reservation = consumed.is_some();
+        if let Some((reservation, payer)) = consumed {
+            emit_reservation_closed(device, &reservation, ReservationCloseReason::Consumed);
+            reservation.close(payer.to_account_info())?;
+        }
         emit_event(UserCreated {
             device: device.key(),
             user: user.key(),

@@ -1,9 +1,9 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::{DEVICE_SEED, GLOBAL_STATE_SEED, USER_SEED};
+use crate::constants::{DEVICE_SEED, GLOBAL_STATE_SEED, TUNNEL_CLAIM_SEED, USER_SEED};
 use crate::errors::ServiceabilityError;
 use crate::events::{emit_event, UserDeleted};
-use crate::state::{Device, GlobalState, User};
+use crate::state::{Device, GlobalState, TunnelClaim, User};
 
 /// Accounts of `delete_user`.
 #[derive(Accounts)]
@@ -30,6 +30,16 @@ pub struct DeleteUser<'info> {
         close = payer,
     )]
     pub user: Account<'info, User>,
+    /// The TunnelClaim of the user's tunnel network, closed here (rent to `payer`) when it
+    /// names this user. A user created before claims existed gets one with
+    /// `claim_tunnel_net` first (in the same transaction, if need be); one that shares its
+    /// network with a user that claimed it first leaves that user's claim alone.
+    #[account(
+        mut,
+        seeds = [TUNNEL_CLAIM_SEED, user.device.as_ref(), user.tunnel_net.network.as_ref()],
+        bump = tunnel_claim.bump,
+    )]
+    pub tunnel_claim: Account<'info, TunnelClaim>,
     /// Receives the rent: the payer recorded in the user.
     /// CHECK: `has_one = payer` on the user checks the address.
     #[account(mut)]
@@ -37,14 +47,21 @@ pub struct DeleteUser<'info> {
 }
 
 impl DeleteUser<'_> {
-    /// Deletes the user and releases its seat; the rent goes back to the recorded payer.
+    /// Deletes the user, releases its seat and its tunnel claim; the rent goes back to the
+    /// recorded payer.
     pub fn handler(ctx: Context<Self>) -> Result<()> {
-        let device = &mut ctx.accounts.device;
+        let accounts = ctx.accounts;
+        if accounts.tunnel_claim.user == accounts.user.key() {
+            accounts
+                .tunnel_claim
+                .close(accounts.payer.to_account_info())?;
+        }
+        let device = &mut accounts.device;
         device.remove_user()?;
         emit_event(UserDeleted {
             device: device.key(),
-            user: ctx.accounts.user.key(),
-            client_ip: ctx.accounts.user.client_ip,
+            user: accounts.user.key(),
+            client_ip: accounts.user.client_ip,
             users_count: device.users_count,
         });
         Ok(())

@@ -5,6 +5,7 @@ use crate::constants::GLOBAL_STATE_SEED;
 use crate::errors::ServiceabilityError;
 use crate::events::{emit_event, GlobalStateInitialized};
 use crate::state::GlobalState;
+use crate::vacant;
 
 /// Accounts of `initialize`.
 #[derive(Accounts)]
@@ -27,14 +28,14 @@ pub struct Initialize<'info> {
     )]
     pub program_data: Account<'info, ProgramData>,
     /// The GlobalState PDA, created here.
+    /// CHECK: the seeds pin the address; it must be vacant, else `AlreadyInitialized`.
     #[account(
-        init,
-        payer = admin,
-        space = 8 + GlobalState::INIT_SPACE,
+        mut,
         seeds = [GLOBAL_STATE_SEED],
         bump,
+        constraint = vacant::is_vacant(&global_state) @ ServiceabilityError::AlreadyInitialized,
     )]
-    pub global_state: Account<'info, GlobalState>,
+    pub global_state: UncheckedAccount<'info>,
     /// The system program, which creates the account.
     pub system_program: Program<'info, System>,
 }
@@ -42,15 +43,24 @@ pub struct Initialize<'info> {
 impl Initialize<'_> {
     /// Creates GlobalState with the signer as admin and activator authority.
     pub fn handler(ctx: Context<Self>) -> Result<()> {
-        let admin = ctx.accounts.admin.key();
-        ctx.accounts.global_state.set_inner(GlobalState {
-            admin,
-            foundation_allowlist: Vec::new(),
-            activator_authority: admin,
-            reservation_authority: None,
-            reservations_paused: false,
-            bump: ctx.bumps.global_state,
-        });
+        let accounts = ctx.accounts;
+        let admin = accounts.admin.key();
+        let bump = ctx.bumps.global_state;
+        vacant::create(
+            &accounts.global_state,
+            &accounts.admin,
+            &accounts.system_program,
+            &[GLOBAL_STATE_SEED, &[bump]],
+            8 + GlobalState::INIT_SPACE,
+            &GlobalState {
+                admin,
+                foundation_allowlist: Vec::new(),
+                activator_authority: admin,
+                reservation_authority: None,
+                reservations_paused: false,
+                bump,
+            },
+        )?;
         emit_event(GlobalStateInitialized { admin });
         Ok(())
     }

@@ -5,6 +5,7 @@ use crate::errors::ServiceabilityError;
 use crate::events::{emit_event, ReservationCreated};
 use crate::ipv4::is_valid_client_ip;
 use crate::state::{Device, DeviceStatus, GlobalState, Reservation};
+use crate::vacant;
 
 /// Accounts of `reserve_connection`.
 #[derive(Accounts)]
@@ -29,22 +30,21 @@ pub struct ReserveConnection<'info> {
         constraint = device.status == DeviceStatus::Activated @ ServiceabilityError::DeviceNotActivated,
     )]
     pub device: Account<'info, Device>,
-    /// The Reservation PDA for `(device, client_ip)`, created here. A second reservation for
-    /// the same pair fails because the account exists.
+    /// The Reservation PDA for `(device, client_ip)`, created here.
+    /// CHECK: the seeds pin the address; it must be vacant, else `ReservationAlreadyExists`.
     #[account(
-        init,
-        payer = authority,
-        space = 8 + Reservation::INIT_SPACE,
+        mut,
         seeds = [RESERVATION_SEED, device.key().as_ref(), client_ip.as_ref()],
         bump,
+        constraint = vacant::is_vacant(&reservation) @ ServiceabilityError::ReservationAlreadyExists,
     )]
-    pub reservation: Account<'info, Reservation>,
+    pub reservation: UncheckedAccount<'info>,
     /// The User PDA for `(device, client_ip)`, which must not exist yet.
-    /// CHECK: the seeds pin the address; the constraint requires it to be empty.
+    /// CHECK: the seeds pin the address; it must be vacant, else `UserAlreadyExists`.
     #[account(
         seeds = [USER_SEED, device.key().as_ref(), client_ip.as_ref()],
         bump,
-        constraint = user.data_is_empty() @ ServiceabilityError::UserAlreadyExists,
+        constraint = vacant::is_vacant(&user) @ ServiceabilityError::UserAlreadyExists,
     )]
     pub user: UncheckedAccount<'info>,
     /// The system program, which creates the account.
@@ -74,20 +74,34 @@ impl ReserveConnection<'_> {
                 .checked_add(i64::from(ttl))
                 .ok_or(ServiceabilityError::TimestampOverflow)?,
         };
-        let device = &mut ctx.accounts.device;
+        let accounts = ctx.accounts;
+        let device = &mut accounts.device;
         device.reserve_seat()?;
-        let payer = ctx.accounts.authority.key();
-        ctx.accounts.reservation.set_inner(Reservation {
-            device: device.key(),
-            client_ip,
-            payer,
-            reserved_at: now,
-            expires_at,
-            bump: ctx.bumps.reservation,
-        });
+        let payer = accounts.authority.key();
+        let bump = ctx.bumps.reservation;
+        vacant::create(
+            &accounts.reservation,
+            &accounts.authority,
+            &accounts.system_program,
+            &[
+                RESERVATION_SEED,
+                device.key().as_ref(),
+                client_ip.as_ref(),
+                &[bump],
+            ],
+            8 + Reservation::INIT_SPACE,
+            &Reservation {
+                device: device.key(),
+                client_ip,
+                payer,
+                reserved_at: now,
+                expires_at,
+                bump,
+            },
+        )?;
         emit_event(ReservationCreated {
             device: device.key(),
-            reservation: ctx.accounts.reservation.key(),
+            reservation: accounts.reservation.key(),
             client_ip,
             payer,
             expires_at,
