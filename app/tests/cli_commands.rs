@@ -467,3 +467,40 @@ fn demo_runs_on_a_fresh_ledger_and_keeps_it_when_asked() {
     assert_eq!(again.code, 2, "{again:?}");
     assert!(again.stderr.contains("needs a fresh ledger"));
 }
+
+#[test]
+fn the_admin_role_is_handed_over_with_propose_and_accept() {
+    let env = Env::initialized();
+    let successor = env.stranger.pubkey.to_string();
+    let proposed = env.ok(&env.admin, &["authority", "propose-admin", &successor]);
+    assert_eq!(
+        proposed["global_state"]["proposed_admin"],
+        successor.as_str()
+    );
+    assert_eq!(
+        env.global_state().admin,
+        env.admin.pubkey,
+        "nothing changed yet"
+    );
+    let show = env.ok(&env.foundation, &["authority", "show"]);
+    assert_eq!(show["global_state"]["proposed_admin"], successor.as_str());
+
+    let accepted = env.ok(&env.stranger, &["authority", "accept-admin"]);
+    assert_eq!(
+        pubkey(&accepted["global_state"]["admin"]),
+        env.stranger.pubkey
+    );
+    assert!(accepted["global_state"]["proposed_admin"].is_null());
+    assert_eq!(env.global_state().admin, env.stranger.pubkey);
+    // The new admin rules; the old one is refused.
+    env.ok(&env.stranger, &["reservations", "pause"]);
+    let old = env.run(&env.admin, &["reservations", "resume"]);
+    assert_eq!(old.code, 1, "{old:?}");
+
+    env.ok(
+        &env.stranger,
+        &["authority", "propose-admin", &env.admin.pubkey.to_string()],
+    );
+    let withdrawn = env.ok(&env.stranger, &["authority", "propose-admin", "--withdraw"]);
+    assert!(withdrawn["global_state"]["proposed_admin"].is_null());
+}

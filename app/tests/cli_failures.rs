@@ -394,3 +394,58 @@ fn the_first_init_on_a_new_ledger_deploys_the_program_as_its_signer() {
     // Kept in the file: a later invocation sees the same upgrade authority.
     assert_eq!(env.open().upgrade_authority(), Some(env.admin.pubkey));
 }
+
+#[test]
+fn the_two_new_rules_are_explained_in_plain_words() {
+    let env = Env::with_device("fra-1", 4);
+    let ra = &env.reservation_authority;
+    env.ok(
+        ra,
+        &args(&[
+            &["reservation", "reserve"],
+            &seat("fra-1", "10.0.0.1"),
+            &["--ttl", "60s"],
+        ]),
+    );
+    env.ok(&env.admin, &["ledger", "warp", "--by", "2m"]);
+    let before = env.ledger_bytes();
+    let run = env.fails(
+        &env.activator,
+        &args(&[
+            &["user", "create"],
+            &seat("fra-1", "10.0.0.1"),
+            &["--tunnel-net", "169.254.0.0/31"],
+        ]),
+        EXIT_CHAIN,
+        &[
+            "the reservation for 10.0.0.1 on fra-1 expired at",
+            "Prune it (`reservation prune --device fra-1`)",
+        ],
+    );
+    assert!(run.stdout.is_empty());
+    assert_eq!(env.ledger_bytes(), before, "nothing was sent");
+
+    env.ok(
+        &env.activator,
+        &args(&[
+            &["user", "create"],
+            &seat("fra-1", "10.0.0.2"),
+            &["--tunnel-net", "169.254.0.0/31"],
+        ]),
+    );
+    let before = env.ledger_bytes();
+    env.fails(
+        &env.activator,
+        &args(&[
+            &["user", "create"],
+            &seat("fra-1", "10.0.0.3"),
+            &["--tunnel-net", "169.254.0.0/31"],
+        ]),
+        EXIT_CHAIN,
+        &[
+            "the tunnel 169.254.0.0/31 is already in use on fra-1 by the user",
+            "would share the BGP peer address 169.254.0.1",
+        ],
+    );
+    assert_eq!(env.ledger_bytes(), before, "nothing was sent");
+}

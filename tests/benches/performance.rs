@@ -464,6 +464,9 @@ fn account_sizes() -> Vec<(&'static str, usize, u64)> {
         .create_user(&device.address, client_ip(3))
         .expect("user");
     ledger.make_legacy_user(&device.address, client_ip(3));
+    let admin = ledger.admin.pubkey();
+    let successor = ledger.funded_keypair().pubkey();
+    ledger.send_ok(&[ix::propose_admin(admin, Some(successor))], &[]);
     let accounts = [
         ("GlobalState", pda::global_state()),
         ("Device", device.address),
@@ -479,6 +482,11 @@ fn account_sizes() -> Vec<(&'static str, usize, u64)> {
             "Reservation",
             pda::reservation(&device.address, client_ip(1)),
         ),
+        (
+            "TunnelClaim",
+            pda::tunnel_claim(&device.address, &tunnel_net_for(client_ip(2))),
+        ),
+        ("AdminProposal", pda::admin_proposal()),
     ];
     accounts
         .into_iter()

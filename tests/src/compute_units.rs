@@ -111,6 +111,15 @@ pub fn measure_program() -> Vec<PathCost> {
         "set_reservations_paused",
         cost(&mut ledger, &[pause], &admin),
     );
+    let successor = Keypair::new_from_array([9; 32]);
+    ledger
+        .svm
+        .airdrop(&successor.pubkey(), FUNDING)
+        .expect("airdrop");
+    let propose = ix::propose_admin(admin.pubkey(), Some(successor.pubkey()));
+    record("propose_admin", cost(&mut ledger, &[propose], &admin));
+    let accept = ix::accept_admin(successor.pubkey(), admin.pubkey());
+    record("accept_admin", cost(&mut ledger, &[accept], &successor));
 
     let Scenario {
         mut ledger,
@@ -190,6 +199,13 @@ pub fn measure_program() -> Vec<PathCost> {
         "set_user_bgp_status (growing a legacy user)",
         cost(&mut ledger, &[report(legacy)], &publisher),
     );
+    let claim = ix::claim_tunnel_net(
+        admin.pubkey(),
+        device.address,
+        legacy,
+        &tunnel_net_for(legacy),
+    );
+    record("claim_tunnel_net", cost(&mut ledger, &[claim], &admin));
     let packed: Vec<Ipv4Addr> = (100..100 + BGP_UPDATES_PER_TRANSACTION)
         .map(client_ip)
         .collect();
