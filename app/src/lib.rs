@@ -6,7 +6,6 @@
 //! derives PDAs ([`pda`]), instruction builders that use it ([`instructions`]), the error
 //! table ([`errors`]), event decoding from transaction logs ([`events`]) and decoding
 //! of accounts still in an older layout ([`legacy`]).
-#![allow(unexpected_cfgs)] // declare_program! tests cfgs (target_os = "solana", idl-build) of ours
 
 use anchor_lang::prelude::*;
 

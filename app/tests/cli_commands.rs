@@ -504,3 +504,46 @@ fn the_admin_role_is_handed_over_with_propose_and_accept() {
     let withdrawn = env.ok(&env.stranger, &["authority", "propose-admin", "--withdraw"]);
     assert!(withdrawn["global_state"]["proposed_admin"].is_null());
 }
+
+#[test]
+fn keygen_writes_a_solana_keypair_file_and_never_overwrites_by_accident() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let path = env.dir.path().join("keys").join("operator.json");
+    let path_text = path.to_string_lossy().into_owned();
+    let made = env.raw(&["--output", "json", "keygen", "-o", &path_text]);
+    assert_eq!(made.code, 0, "{made:?}");
+    let keypair = solana_keypair::read_keypair_file(&path).expect("the Solana CLI's format");
+    assert_eq!(
+        pubkey(&made.json()["pubkey"]),
+        solana_signer::Signer::pubkey(&keypair)
+    );
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "readable by its owner only");
+
+    let bytes = std::fs::read(&path).unwrap();
+    let again = env.raw(&["keygen", "-o", &path_text]);
+    assert_eq!(again.code, 2, "{again:?}");
+    assert!(again.stderr.contains("pass --force"), "{again:?}");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes, "left alone");
+
+    let forced = env.raw(&["--output", "json", "keygen", "-o", &path_text, "--force"]);
+    assert_eq!(forced.code, 0, "{forced:?}");
+    assert_ne!(std::fs::read(&path).unwrap(), bytes, "a new key");
+
+    // The new key signs: on a fresh ledger its first `init` makes it admin.
+    let ledger = env.ledger.to_string_lossy().into_owned();
+    let init = env.raw(&[
+        "-u", "embedded", "--ledger", &ledger, "-k", &path_text, "--output", "json", "init",
+    ]);
+    assert_eq!(init.code, 0, "{init:?}");
+    assert_eq!(
+        pubkey(&init.json()["global_state"]["admin"]),
+        pubkey(&forced.json()["pubkey"])
+    );
+
+    // Without -k, the default keypair path is the Solana CLI's, under HOME.
+    let default = env.raw(&["--output", "json", "keygen"]);
+    assert_eq!(default.code, 0, "{default:?}");
+    assert!(env.dir.path().join("home/.config/solana/id.json").exists());
+}

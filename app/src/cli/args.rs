@@ -119,6 +119,16 @@ pub enum Command {
     Agent(AgentArgs),
     /// A narrated tour on a fresh embedded ledger.
     Demo,
+    /// Write a new keypair in the Solana CLI's file format (as `solana-keygen new` does).
+    Keygen {
+        /// Where to write it (default: the Solana CLI's default keypair path,
+        /// `~/.config/solana/id.json`).
+        #[arg(short = 'o', long = "outfile", value_name = "PATH")]
+        outfile: Option<std::path::PathBuf>,
+        /// Replace an existing file (its key is lost).
+        #[arg(long)]
+        force: bool,
+    },
     /// The embedded ledger itself.
     #[command(subcommand)]
     Ledger(LedgerCommand),

@@ -284,7 +284,8 @@ fn read_signer(path: &Path, origin: &str) -> CliResult<Keypair> {
     read_keypair_file(path).map_err(|error| {
         CliError::input(format!(
             "cannot read the keypair at {} (from {origin}): {error}; pass -k PATH, or create \
-             one with `solana-keygen new -o {}`",
+             one with `serviceability keygen -o {}` (or `solana-keygen new -o {}`)",
+            path.display(),
             path.display(),
             path.display()
         ))
@@ -590,7 +591,8 @@ fn load_config(explicit: Option<&Path>) -> CliResult<Option<Config>> {
         })
 }
 
-fn default_keypair_path() -> PathBuf {
+/// Where the Solana CLI keeps its default keypair: `~/.config/solana/id.json`.
+pub fn default_keypair_path() -> PathBuf {
     let mut path = CONFIG_FILE
         .as_ref()
         .map(PathBuf::from)

@@ -37,6 +37,9 @@ fn run(cli: &Cli) -> CliResult<Outcome> {
     if let Command::Demo = cli.command {
         return demo::run(cli);
     }
+    if let Command::Keygen { outfile, force } = &cli.command {
+        return commands::keygen::run(outfile.as_deref(), *force);
+    }
     let settings = Settings::resolve(cli)?;
     if let Command::Agent(args) = &cli.command {
         // The agent opens its transport per tick and per transaction.

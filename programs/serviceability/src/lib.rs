@@ -5,7 +5,6 @@
 //! `max_users` only refuses new seats). An off-chain reservation authority holds seats for
 //! `(device, client_ip)` pairs before the User exists, and each device's metrics publisher
 //! records its users' BGP session state.
-#![allow(unexpected_cfgs)]
 
 use anchor_lang::prelude::*;
 #[cfg(target_arch = "bpf")]

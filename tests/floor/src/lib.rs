@@ -7,8 +7,6 @@
 //!
 //! Built for SBF by `cargo xtask sbf` into `target/deploy/anchor_init_floor.so`; it is never
 //! deployed.
-// Anchor's macros test features this crate does not declare (`custom-heap`, ...).
-#![allow(unexpected_cfgs)]
 
 use anchor_lang::prelude::*;
 #[cfg(target_arch = "bpf")]

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod agent;
 pub mod audit;
 pub mod device;
+pub mod keygen;
 pub mod ledger;
 pub mod reservation;
 pub mod user;
@@ -40,8 +41,8 @@ pub fn dispatch(context: &mut Context, command: &Command) -> CliResult<Outcome> 
         Command::User(command) => user::run(context, command),
         Command::Audit { device } => audit::run(context, device.as_deref()),
         Command::Ledger(command) => ledger::run(context, command),
-        Command::Demo | Command::Agent(_) => {
-            unreachable!("the demo and the agent open their own transports")
+        Command::Demo | Command::Agent(_) | Command::Keygen { .. } => {
+            unreachable!("the demo, the agent and keygen need no transport")
         }
     }
 }
