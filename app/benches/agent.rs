@@ -13,20 +13,17 @@ use std::net::Ipv4Addr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use anchor_lang::prelude::{Clock, Pubkey};
+use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use clap::Parser;
 use serviceability_client::agent::decision::{Decider, Policy, UserState};
 use serviceability_client::agent::sockets::{established_peers, proc_ipv4_endpoint, proc_line};
 use serviceability_client::agent::worker::{
-    transaction_size, Backoff, TransportFactory, Worker, WorkerEvent,
+    transaction_size, Backoff, Submit, Worker, WorkerEvent,
 };
 use serviceability_client::instructions as ix;
-use serviceability_client::transport::{
-    AccountFilter, Execution, Transport, TransportError, PACKET_DATA_SIZE,
-};
+use serviceability_client::transport::{Execution, PACKET_DATA_SIZE};
 use serviceability_client::types::BgpStatus;
-use solana_account::Account;
 use solana_keypair::Keypair;
 use solana_signature::Signature;
 use solana_signer::Signer;
@@ -47,42 +44,23 @@ struct Args {
     bench: bool,
 }
 
-/// Records every transaction; never fails.
+/// Records every transaction's instruction count; never fails.
 #[derive(Clone, Default)]
 struct Recorder {
     transactions: Arc<Mutex<Vec<usize>>>,
 }
 
-impl Transport for Recorder {
-    fn describe(&self) -> String {
-        "recorder".into()
-    }
-    fn account(&self, _: &Pubkey) -> Result<Option<Account>, TransportError> {
-        Ok(None)
-    }
-    fn program_accounts(
-        &self,
-        _: &[AccountFilter],
-    ) -> Result<Vec<(Pubkey, Account)>, TransportError> {
-        Ok(Vec::new())
-    }
-    fn clock(&self) -> Result<Clock, TransportError> {
-        Ok(Clock::default())
-    }
-    fn simulate(&mut self, i: &[Instruction], s: &[&Keypair]) -> Result<Execution, TransportError> {
-        self.send(i, s)
-    }
-    fn send(
-        &mut self,
-        instructions: &[Instruction],
-        _: &[&Keypair],
-    ) -> Result<Execution, TransportError> {
-        self.transactions.lock().unwrap().push(instructions.len());
-        Ok(Execution {
-            signature: Signature::default(),
-            result: Ok(()),
-            logs: Vec::new(),
-            compute_units: None,
+impl Recorder {
+    fn submit(&self) -> Submit {
+        let transactions = Arc::clone(&self.transactions);
+        Box::new(move |instructions, _| {
+            transactions.lock().unwrap().push(instructions.len());
+            Ok(Execution {
+                signature: Signature::default(),
+                result: Ok(()),
+                logs: Vec::new(),
+                compute_units: None,
+            })
         })
     }
 }
@@ -165,14 +143,10 @@ fn main() {
     let all = zero_grace.decide(&changed, &HashSet::new(), now).updates;
     assert_eq!(all.len(), users.len());
     let recorder = Recorder::default();
-    let factory: TransportFactory = {
-        let recorder = recorder.clone();
-        Box::new(move || Ok(Box::new(recorder.clone()) as Box<dyn Transport>))
-    };
     let publisher = Keypair::new();
     let device = Pubkey::new_unique();
     let worker = Worker::spawn(
-        factory,
+        recorder.submit(),
         publisher.insecure_clone(),
         device,
         Backoff::default(),

@@ -1,4 +1,4 @@
-//! Typed reads of the program's accounts over any [`Transport`]. Listings are filtered
+//! Typed reads of the program's accounts on a [`Cluster`]. Listings are filtered
 //! where the accounts are stored (`getProgramAccounts` with `memcmp` on the discriminator and
 //! the device field), never fetched whole and filtered here.
 
@@ -8,9 +8,10 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::{AccountDeserialize, Discriminator};
 
 use crate::accounts::{AdminProposal, Device, GlobalState, Reservation, TunnelClaim, User};
+use crate::cluster::Cluster;
 use crate::legacy::decode_user;
 use crate::serviceability::constants::USER_LEGACY_ACCOUNT_LEN;
-use crate::transport::{AccountFilter, Transport, TransportError};
+use crate::transport::{AccountFilter, TransportError};
 use crate::{pda, PROGRAM_ID};
 
 /// Offset of `Reservation.device`: right after the 8-byte discriminator.
@@ -89,18 +90,18 @@ fn decode_user_record(
 }
 
 fn fetch<T: AccountDeserialize>(
-    transport: &dyn Transport,
+    cluster: &Cluster,
     address: &Pubkey,
     kind: &'static str,
 ) -> Result<Option<T>, ChainError> {
-    transport
+    cluster
         .account(address)?
         .map(|account| decode(address, kind, &account.owner, &account.data))
         .transpose()
 }
 
 fn list<T>(
-    transport: &dyn Transport,
+    cluster: &Cluster,
     discriminator: &[u8],
     device: Option<(usize, &Pubkey)>,
     mut decode_one: impl FnMut(&Pubkey, &Pubkey, &[u8]) -> Result<T, ChainError>,
@@ -115,7 +116,7 @@ fn list<T>(
             bytes: device.to_bytes().to_vec(),
         });
     }
-    transport
+    cluster
         .program_accounts(&filters)?
         .into_iter()
         .map(|(address, account)| {
@@ -125,63 +126,59 @@ fn list<T>(
 }
 
 /// GlobalState, if the program has been initialized.
-pub fn global_state(transport: &dyn Transport) -> Result<Option<GlobalState>, ChainError> {
-    fetch(transport, &pda::global_state(), "GlobalState")
+pub fn global_state(cluster: &Cluster) -> Result<Option<GlobalState>, ChainError> {
+    fetch(cluster, &pda::global_state(), "GlobalState")
 }
 
 /// The pending admin proposal, if the admin has proposed a successor.
-pub fn admin_proposal(transport: &dyn Transport) -> Result<Option<AdminProposal>, ChainError> {
-    fetch(transport, &pda::admin_proposal(), "AdminProposal")
+pub fn admin_proposal(cluster: &Cluster) -> Result<Option<AdminProposal>, ChainError> {
+    fetch(cluster, &pda::admin_proposal(), "AdminProposal")
 }
 
 /// The claim on `tunnel_net`'s network on `device`, if a user holds it.
 pub fn tunnel_claim(
-    transport: &dyn Transport,
+    cluster: &Cluster,
     device: &Pubkey,
     tunnel_net: &crate::types::TunnelNet,
 ) -> Result<Option<TunnelClaim>, ChainError> {
     fetch(
-        transport,
+        cluster,
         &pda::tunnel_claim(device, tunnel_net),
         "TunnelClaim",
     )
 }
 
 /// The Device at `address`.
-pub fn device(transport: &dyn Transport, address: &Pubkey) -> Result<Option<Device>, ChainError> {
-    fetch(transport, address, "Device")
+pub fn device(cluster: &Cluster, address: &Pubkey) -> Result<Option<Device>, ChainError> {
+    fetch(cluster, address, "Device")
 }
 
 /// The Reservation of `(device, client_ip)`.
 pub fn reservation(
-    transport: &dyn Transport,
+    cluster: &Cluster,
     device: &Pubkey,
     client_ip: Ipv4Addr,
 ) -> Result<Option<Reservation>, ChainError> {
-    fetch(
-        transport,
-        &pda::reservation(device, client_ip),
-        "Reservation",
-    )
+    fetch(cluster, &pda::reservation(device, client_ip), "Reservation")
 }
 
 /// The User of `(device, client_ip)`, in either layout.
 pub fn user(
-    transport: &dyn Transport,
+    cluster: &Cluster,
     device: &Pubkey,
     client_ip: Ipv4Addr,
 ) -> Result<Option<UserRecord>, ChainError> {
     let address = pda::user(device, client_ip);
-    transport
+    cluster
         .account(&address)?
         .map(|account| decode_user_record(&address, &account.owner, &account.data))
         .transpose()
 }
 
 /// Every Device, by address.
-pub fn devices(transport: &dyn Transport) -> Result<Vec<(Pubkey, Device)>, ChainError> {
+pub fn devices(cluster: &Cluster) -> Result<Vec<(Pubkey, Device)>, ChainError> {
     list(
-        transport,
+        cluster,
         Device::DISCRIMINATOR,
         None,
         |address, owner, data| decode(address, "Device", owner, data),
@@ -190,12 +187,12 @@ pub fn devices(transport: &dyn Transport) -> Result<Vec<(Pubkey, Device)>, Chain
 
 /// Every Reservation, or those of one device.
 pub fn reservations(
-    transport: &dyn Transport,
+    cluster: &Cluster,
     device: Option<&Pubkey>,
 ) -> Result<Vec<(Pubkey, Reservation)>, ChainError> {
     let device = device.map(|device| (RESERVATION_DEVICE_OFFSET, device));
     list(
-        transport,
+        cluster,
         Reservation::DISCRIMINATOR,
         device,
         |address, owner, data| decode(address, "Reservation", owner, data),
@@ -204,11 +201,11 @@ pub fn reservations(
 
 /// Every User, or those of one device, in either layout.
 pub fn users(
-    transport: &dyn Transport,
+    cluster: &Cluster,
     device: Option<&Pubkey>,
 ) -> Result<Vec<(Pubkey, UserRecord)>, ChainError> {
     let device = device.map(|device| (USER_DEVICE_OFFSET, device));
-    list(transport, User::DISCRIMINATOR, device, decode_user_record)
+    list(cluster, User::DISCRIMINATOR, device, decode_user_record)
 }
 
 #[cfg(test)]

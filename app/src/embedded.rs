@@ -27,7 +27,6 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anchor_lang::prelude::{Clock, Pubkey};
-use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{system_program, AnchorDeserialize, AnchorSerialize};
 use litesvm::types::{FailedTransactionMetadata, TransactionMetadata};
 use litesvm::LiteSVM;
@@ -50,8 +49,7 @@ use solana_transaction_context::transaction::TransactionReturnData;
 use solana_transaction_error::TransactionError;
 
 use crate::transport::{
-    check_transaction_size, signed_transaction, AccountFilter, Execution, TooLarge, Transport,
-    TransportError,
+    check_transaction_size, signed_transaction, AccountFilter, Execution, TooLarge,
 };
 use crate::PROGRAM_ID;
 
@@ -334,6 +332,11 @@ impl EmbeddedLedger {
             .max(wall_clock_secs() + ledger.clock_offset);
         ledger.svm.set_sysvar(&clock);
         Ok(ledger)
+    }
+
+    /// The Clock sysvar.
+    pub fn clock(&self) -> Clock {
+        self.svm.get_sysvar()
     }
 
     /// The ledger file.
@@ -713,51 +716,6 @@ impl EmbeddedLedger {
     }
 }
 
-impl Transport for EmbeddedLedger {
-    fn describe(&self) -> String {
-        format!("embedded ledger {}", self.path.display())
-    }
-
-    fn account(&self, address: &Pubkey) -> Result<Option<Account>, TransportError> {
-        Ok(self.svm.get_account(address))
-    }
-
-    fn program_accounts(
-        &self,
-        filters: &[AccountFilter],
-    ) -> Result<Vec<(Pubkey, Account)>, TransportError> {
-        Ok(self.accounts_of(&PROGRAM_ID, filters))
-    }
-
-    fn clock(&self) -> Result<Clock, TransportError> {
-        Ok(self.svm.get_sysvar())
-    }
-
-    fn simulate(
-        &mut self,
-        instructions: &[Instruction],
-        signers: &[&Keypair],
-    ) -> Result<Execution, TransportError> {
-        let transaction = signed_transaction(instructions, signers, self.latest_blockhash())?;
-        Ok(self
-            .simulate_transaction(transaction.into(), true)
-            .execution)
-    }
-
-    fn send(
-        &mut self,
-        instructions: &[Instruction],
-        signers: &[&Keypair],
-    ) -> Result<Execution, TransportError> {
-        let transaction = signed_transaction(instructions, signers, self.latest_blockhash())?;
-        Ok(self.submit(transaction.into())?)
-    }
-
-    fn top_up_fee_payer(&mut self, payer: &Pubkey) -> Result<Option<u64>, TransportError> {
-        Ok(self.top_up(payer))
-    }
-}
-
 /// The lock file beside a ledger file.
 pub fn lock_path(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
@@ -830,6 +788,7 @@ fn decode_image(path: &Path, bytes: &[u8]) -> Result<LedgerImage, LedgerError> {
 
 #[cfg(test)]
 mod tests {
+    use anchor_lang::solana_program::instruction::Instruction;
     use solana_transaction::Transaction;
 
     use super::*;
@@ -910,7 +869,10 @@ mod tests {
             &[&payer],
             Hash::default(),
         );
-        assert!(matches!(refused, Err(TransportError::TooLarge(_))));
+        assert!(matches!(
+            refused,
+            Err(crate::transport::TransportError::TooLarge(_))
+        ));
     }
 
     #[test]

@@ -13,6 +13,7 @@ declare_program!(serviceability);
 
 pub mod agent;
 pub mod chain;
+pub mod cluster;
 pub mod embedded;
 pub mod errors;
 pub mod events;
@@ -20,7 +21,6 @@ pub mod idl;
 pub mod instructions;
 pub mod legacy;
 pub mod pda;
-pub mod rpc;
 pub mod server;
 pub mod transport;
 

@@ -1,12 +1,7 @@
-//! One interface over the two places the program runs: a cluster reached over JSON-RPC
-//! ([`crate::rpc::RpcTransport`]) and the embedded ledger ([`crate::embedded::EmbeddedLedger`]).
-//!
-//! Each transport builds and signs its own transactions from instructions, so callers never
-//! touch blockhashes or wire formats.
+//! What travels to and from the cluster ([`crate::cluster::Cluster`]): account filters,
+//! execution outcomes, the errors of getting there, and the transaction size limit.
 
-use anchor_lang::prelude::{Clock, Pubkey};
 use anchor_lang::solana_program::instruction::Instruction;
-use solana_account::Account;
 use solana_hash::Hash;
 use solana_keypair::Keypair;
 use solana_message::Message;
@@ -16,8 +11,6 @@ use solana_signature::Signature;
 use solana_signer::Signer;
 use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
-
-use crate::embedded::LedgerError;
 
 /// A server-side filter on the program's accounts, as `getProgramAccounts` takes them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,47 +76,6 @@ pub enum TransportError {
     /// The signed transaction is larger than a cluster accepts.
     #[error("{0}")]
     TooLarge(#[from] TooLarge),
-    /// The embedded ledger's file could not be used.
-    #[error(transparent)]
-    Ledger(#[from] LedgerError),
-}
-
-/// A place where the serviceability program runs.
-pub trait Transport {
-    /// Where this transport points, for messages ("https://…", "embedded ledger at …").
-    fn describe(&self) -> String;
-
-    /// The account at `address`, if it exists.
-    fn account(&self, address: &Pubkey) -> Result<Option<Account>, TransportError>;
-
-    /// The program's accounts that pass every filter, filtered where they are stored.
-    fn program_accounts(
-        &self,
-        filters: &[AccountFilter],
-    ) -> Result<Vec<(Pubkey, Account)>, TransportError>;
-
-    /// The cluster's Clock sysvar.
-    fn clock(&self) -> Result<Clock, TransportError>;
-
-    /// Runs `instructions` without committing anything; `signers[0]` pays the fee.
-    fn simulate(
-        &mut self,
-        instructions: &[Instruction],
-        signers: &[&Keypair],
-    ) -> Result<Execution, TransportError>;
-
-    /// Sends `instructions` and waits for the outcome; `signers[0]` pays the fee.
-    fn send(
-        &mut self,
-        instructions: &[Instruction],
-        signers: &[&Keypair],
-    ) -> Result<Execution, TransportError>;
-
-    /// Lets a local ledger fund a fee payer that has too little to pay (like a test
-    /// validator's faucet). Returns the lamports given; clusters give nothing.
-    fn top_up_fee_payer(&mut self, _payer: &Pubkey) -> Result<Option<u64>, TransportError> {
-        Ok(None)
-    }
 }
 
 /// A transaction over [`PACKET_DATA_SIZE`] bytes on the wire, which a cluster refuses

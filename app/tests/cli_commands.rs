@@ -456,7 +456,9 @@ fn demo_runs_on_a_fresh_ledger_and_keeps_it_when_asked() {
     assert_eq!(run.code, 0, "{run:?}");
     let json = run.json();
     assert_eq!(json["steps"].as_array().unwrap().len(), 16);
-    let ledger = serviceability_client::embedded::EmbeddedLedger::open(&kept, &runtime()).unwrap();
+    let ledger = serviceability_client::cluster::Cluster::with_sender(
+        serviceability_client::server::LedgerSender::per_request(&kept, &runtime()),
+    );
     let device = serviceability_client::chain::device(&ledger, &pda::device("fra-1"))
         .unwrap()
         .unwrap();

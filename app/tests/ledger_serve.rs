@@ -12,9 +12,9 @@ use anchor_lang::AnchorSerialize;
 use common::{args, runtime, seat, Env, Server};
 use serde_json::{json, Value};
 use serviceability_client::accounts::Device;
+use serviceability_client::cluster::Cluster;
 use serviceability_client::embedded::EmbeddedLedger;
 use serviceability_client::events;
-use serviceability_client::rpc::RpcTransport;
 use serviceability_client::serviceability::events::ReservationCreated;
 use serviceability_client::{chain, instructions, pda, PROGRAM_ID};
 use solana_account_decoder_client_types::{UiAccountEncoding, UiDataSliceConfig};
@@ -178,9 +178,9 @@ fn reads_answer_as_a_validator_does() {
         pda::reservation(&pda::device(CODE), Ipv4Addr::new(100, 64, 0, 1))
     );
     // The CLI's typed reads give the same over JSON-RPC as on the file.
-    let remote = RpcTransport::new(&server.url, CommitmentConfig::confirmed());
+    let remote = Cluster::new(&server.url, CommitmentConfig::confirmed());
     let over_rpc: Vec<(Pubkey, Device)> = chain::devices(&remote).unwrap();
-    let on_file = chain::devices(&env.open()).unwrap();
+    let on_file = chain::devices(&env.cluster()).unwrap();
     assert_eq!(over_rpc.len(), 1);
     assert_eq!(
         borsh_bytes(&over_rpc[0].1),

@@ -20,12 +20,14 @@ use solana_transaction::Transaction;
 use crate::agent::decision::Update;
 use crate::errors::explain;
 use crate::instructions as ix;
-use crate::transport::{wire_size, Transport, TransportError, PACKET_DATA_SIZE};
+use crate::transport::{wire_size, Execution, TransportError, PACKET_DATA_SIZE};
 
-/// Opens a transport for one transaction (the embedded ledger is opened, used and released
-/// each time, so other invocations can use it in between).
-pub type TransportFactory =
-    Box<dyn FnMut() -> Result<Box<dyn Transport>, TransportError> + Send + 'static>;
+/// The worker's one seam to the cluster: sends these instructions, signed and paid by the
+/// metrics publisher, and waits for the outcome. A transport error is retried; a program
+/// error is an outcome. (The agent's opens the embedded ledger per call, so that other
+/// invocations can use the file in between.)
+pub type Submit =
+    Box<dyn FnMut(&[Instruction], &Keypair) -> Result<Execution, TransportError> + Send + 'static>;
 
 /// Bounded exponential backoff: `initial`, doubled after each failure up to `max_delay`, for
 /// at most `max_attempts` attempts.
@@ -138,18 +140,13 @@ pub fn transaction_size(instructions: &[Instruction], payer: &Pubkey) -> usize {
 
 impl Worker {
     /// Starts the worker for `device`, signing with its metrics publisher.
-    pub fn spawn(
-        factory: TransportFactory,
-        publisher: Keypair,
-        device: Pubkey,
-        backoff: Backoff,
-    ) -> Worker {
+    pub fn spawn(submit: Submit, publisher: Keypair, device: Pubkey, backoff: Backoff) -> Worker {
         let (commands, command_receiver) = mpsc::channel();
         let (event_sender, events) = mpsc::channel();
         let stop = Arc::new(AtomicBool::new(false));
         let updates_per_transaction = updates_per_transaction(&publisher.pubkey(), &device);
         let state = WorkerThread {
-            factory,
+            submit,
             publisher,
             device,
             backoff,
@@ -227,7 +224,7 @@ impl Drop for Worker {
 }
 
 struct WorkerThread {
-    factory: TransportFactory,
+    submit: Submit,
     publisher: Keypair,
     device: Pubkey,
     backoff: Backoff,
@@ -294,11 +291,7 @@ impl WorkerThread {
             })
             .collect();
         for attempt in 1..=self.backoff.max_attempts {
-            let outcome = (self.factory)().and_then(|mut transport| {
-                // The embedded ledger funds a fee payer that cannot pay; clusters do nothing.
-                transport.top_up_fee_payer(&self.publisher.pubkey())?;
-                transport.send(&instructions, &[&self.publisher])
-            });
+            let outcome = (self.submit)(&instructions, &self.publisher);
             let error = match outcome {
                 Ok(execution) => match execution.result {
                     Ok(()) => {
@@ -362,13 +355,10 @@ mod tests {
     use std::sync::atomic::AtomicU32;
     use std::sync::Mutex;
 
-    use anchor_lang::prelude::Clock;
-    use solana_account::Account;
     use solana_transaction_error::TransactionError;
 
     use super::*;
     use crate::agent::decision::Reason;
-    use crate::transport::{AccountFilter, Execution};
     use crate::types::BgpStatus;
 
     /// A cluster whose sends fail in transport `failures` times, then succeed (or fail in the
@@ -381,34 +371,8 @@ mod tests {
         attempts: Arc<AtomicU32>,
     }
 
-    impl Transport for FlakyCluster {
-        fn describe(&self) -> String {
-            "flaky".into()
-        }
-        fn account(&self, _: &Pubkey) -> Result<Option<Account>, TransportError> {
-            Ok(None)
-        }
-        fn program_accounts(
-            &self,
-            _: &[AccountFilter],
-        ) -> Result<Vec<(Pubkey, Account)>, TransportError> {
-            Ok(Vec::new())
-        }
-        fn clock(&self) -> Result<Clock, TransportError> {
-            Ok(Clock::default())
-        }
-        fn simulate(
-            &mut self,
-            instructions: &[Instruction],
-            signers: &[&Keypair],
-        ) -> Result<Execution, TransportError> {
-            self.send(instructions, signers)
-        }
-        fn send(
-            &mut self,
-            instructions: &[Instruction],
-            _: &[&Keypair],
-        ) -> Result<Execution, TransportError> {
+    impl FlakyCluster {
+        fn send(&self, instructions: &[Instruction]) -> Result<Execution, TransportError> {
             self.attempts.fetch_add(1, Ordering::SeqCst);
             if self.failures.load(Ordering::SeqCst) > 0 {
                 self.failures.fetch_sub(1, Ordering::SeqCst);
@@ -447,9 +411,8 @@ mod tests {
 
     fn worker(cluster: &FlakyCluster, backoff: Backoff) -> Worker {
         let cluster = cluster.clone();
-        let factory: TransportFactory =
-            Box::new(move || Ok(Box::new(cluster.clone()) as Box<dyn Transport>));
-        Worker::spawn(factory, Keypair::new(), Pubkey::new_unique(), backoff)
+        let submit: Submit = Box::new(move |instructions, _| cluster.send(instructions));
+        Worker::spawn(submit, Keypair::new(), Pubkey::new_unique(), backoff)
     }
 
     fn updates(count: u32) -> Vec<Update> {

@@ -1,22 +1,26 @@
-//! What every command runs with: the transport, the signer, the output format, and the
-//! write path (simulate, then send, or print with `--dry-run`).
+//! What every command runs with: the cluster (a URL's, or the embedded ledger's in process,
+//! both through `RpcClient`), the signer, the output format, and the write path (simulate,
+//! then send, or print with `--dry-run`).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use base64::{engine::general_purpose::STANDARD, Engine};
 use serde::Serialize;
 use serviceability_client::accounts::{Device, GlobalState};
+use serviceability_client::agent::worker::Submit;
 use serviceability_client::chain::{self, ChainError};
+use serviceability_client::cluster::Cluster;
 use serviceability_client::embedded::{EmbeddedLedger, LedgerError};
 use serviceability_client::errors::{explain, Failure};
 use serviceability_client::idl::instruction_layout;
 use serviceability_client::pda;
-use serviceability_client::rpc::RpcTransport;
-use serviceability_client::transport::{Transport, TransportError};
+use serviceability_client::server::LedgerSender;
+use serviceability_client::transport::TransportError;
 use serviceability_host::ProgramRuntime;
 use solana_cli_config::{Config, ConfigInput, CONFIG_FILE};
 use solana_commitment_config::CommitmentConfig;
@@ -92,7 +96,6 @@ impl fmt::Display for CliError {
 impl From<TransportError> for CliError {
     fn from(error: TransportError) -> Self {
         match error {
-            TransportError::Ledger(error) => error.into(),
             TransportError::Unreachable { .. } | TransportError::Signing(_) => {
                 CliError::input(error.to_string())
             }
@@ -136,14 +139,6 @@ pub enum Submission {
     Sent(Signature),
     /// `--dry-run`: the instructions and their simulation, nothing sent.
     DryRun(Outcome),
-}
-
-/// Where the commands run.
-pub enum Backend {
-    /// The embedded ledger.
-    Embedded(Box<EmbeddedLedger>),
-    /// A cluster over JSON-RPC.
-    Rpc(RpcTransport),
 }
 
 /// Where `-u`, the config file and the defaults point.
@@ -232,18 +227,40 @@ impl Settings {
         }
     }
 
-    /// Opens a fresh transport to the target each time it is called (the embedded ledger is
-    /// locked only while the transport lives).
-    pub fn transport_factory(
-        &self,
-    ) -> impl FnMut() -> Result<Box<dyn Transport>, TransportError> + Send + Clone + 'static {
-        let target = self.target.clone();
-        let commitment = self.commitment;
-        move || -> Result<Box<dyn Transport>, TransportError> {
-            Ok(match &target {
-                Target::Embedded(path, runtime) => Box::new(EmbeddedLedger::open(path, runtime)?),
-                Target::Rpc(url) => Box::new(RpcTransport::new(url, commitment)),
-            })
+    /// The target as a cluster that the agent keeps: a URL's, or the embedded ledger file
+    /// opened per request, so that other invocations can use it in between.
+    pub fn shared_cluster(&self) -> Cluster {
+        match &self.target {
+            Target::Embedded(path, runtime) => {
+                Cluster::with_sender(LedgerSender::per_request(path, runtime))
+            }
+            Target::Rpc(url) => Cluster::new(url, self.commitment),
+        }
+    }
+
+    /// The agent's way to send: on a cluster, through [`Settings::shared_cluster`]; on the
+    /// embedded ledger, opening the file for each send and funding a fee payer that cannot
+    /// pay, as `Context::submit` does.
+    pub fn submitter(&self) -> Submit {
+        match &self.target {
+            Target::Embedded(path, runtime) => {
+                let (path, runtime) = (path.clone(), runtime.clone());
+                Box::new(move |instructions, payer| {
+                    let mut ledger = EmbeddedLedger::open(&path, &runtime).map_err(|error| {
+                        TransportError::Unreachable {
+                            url: path.display().to_string(),
+                            reason: error.to_string(),
+                        }
+                    })?;
+                    ledger.top_up(&payer.pubkey());
+                    let ledger = Arc::new(Mutex::new(ledger));
+                    Cluster::with_sender(LedgerSender::held(ledger)).send(instructions, &[payer])
+                })
+            }
+            Target::Rpc(_) => {
+                let cluster = self.shared_cluster();
+                Box::new(move |instructions, payer| cluster.send(instructions, &[payer]))
+            }
         }
     }
 }
@@ -257,10 +274,10 @@ pub fn program_runtime(cli: &Cli) -> CliResult<ProgramRuntime> {
     }
 }
 
-/// The device named by `name` on `transport`: a device address, or a code.
-pub fn resolve_device(transport: &dyn Transport, name: &str) -> CliResult<(Pubkey, Device)> {
+/// The device named by `name` on `cluster`: a device address, or a code.
+pub fn resolve_device(cluster: &Cluster, name: &str) -> CliResult<(Pubkey, Device)> {
     if let Ok(address) = Pubkey::from_str(name) {
-        if let Some(device) = chain::device(transport, &address)? {
+        if let Some(device) = chain::device(cluster, &address)? {
             return Ok((address, device));
         }
     }
@@ -271,11 +288,11 @@ pub fn resolve_device(transport: &dyn Transport, name: &str) -> CliResult<(Pubke
         )));
     }
     let address = pda::device(name);
-    match chain::device(transport, &address)? {
+    match chain::device(cluster, &address)? {
         Some(device) => Ok((address, device)),
         None => Err(CliError::input(format!(
             "unknown device `{name}` on {}",
-            transport.describe()
+            cluster.describe()
         ))),
     }
 }
@@ -292,9 +309,12 @@ fn read_signer(path: &Path, origin: &str) -> CliResult<Keypair> {
     })
 }
 
-/// The transport, signer and output of one invocation.
+/// The cluster, signer and output of one invocation.
 pub struct Context {
-    backend: Backend,
+    cluster: Cluster,
+    /// The embedded ledger, when that is the cluster: held (and locked) for the whole
+    /// invocation, answering the cluster's requests in process.
+    ledger: Option<Arc<Mutex<EmbeddedLedger>>>,
     signer: SignerSource,
     /// `--dry-run`.
     pub dry_run: bool,
@@ -303,16 +323,20 @@ pub struct Context {
 }
 
 impl Context {
-    /// Opens the backend of `settings`.
+    /// Opens the cluster of `settings` (the embedded ledger: opened and locked until the
+    /// context is dropped).
     pub fn open(settings: Settings, cli: &Cli) -> CliResult<Self> {
-        let backend = match &settings.target {
+        let (cluster, ledger) = match &settings.target {
             Target::Embedded(path, runtime) => {
-                Backend::Embedded(Box::new(EmbeddedLedger::open(path, runtime)?))
+                let ledger = Arc::new(Mutex::new(EmbeddedLedger::open(path, runtime)?));
+                let cluster = Cluster::with_sender(LedgerSender::held(Arc::clone(&ledger)));
+                (cluster, Some(ledger))
             }
-            Target::Rpc(url) => Backend::Rpc(RpcTransport::new(url, settings.commitment)),
+            Target::Rpc(url) => (Cluster::new(url, settings.commitment), None),
         };
         Ok(Context {
-            backend,
+            cluster,
+            ledger,
             signer: settings.signer,
             dry_run: cli.dry_run,
             announce_top_ups: true,
@@ -321,8 +345,10 @@ impl Context {
 
     /// A context on `ledger` signing with `signer` (the demo's).
     pub fn embedded(ledger: EmbeddedLedger, signer: Keypair) -> Self {
+        let ledger = Arc::new(Mutex::new(ledger));
         Context {
-            backend: Backend::Embedded(Box::new(ledger)),
+            cluster: Cluster::with_sender(LedgerSender::held(Arc::clone(&ledger))),
+            ledger: Some(ledger),
             signer: SignerSource::Loaded(signer),
             dry_run: false,
             announce_top_ups: false,
@@ -334,28 +360,18 @@ impl Context {
         self.signer = SignerSource::Loaded(signer);
     }
 
-    /// The transport.
-    pub fn transport(&self) -> &dyn Transport {
-        match &self.backend {
-            Backend::Embedded(ledger) => ledger.as_ref(),
-            Backend::Rpc(rpc) => rpc,
-        }
-    }
-
-    fn transport_mut(&mut self) -> &mut dyn Transport {
-        match &mut self.backend {
-            Backend::Embedded(ledger) => ledger.as_mut(),
-            Backend::Rpc(rpc) => rpc,
-        }
+    /// The cluster.
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
     }
 
     /// The embedded ledger, or an error for commands that only exist there.
-    pub fn embedded_ledger(&mut self, command: &str) -> CliResult<&mut EmbeddedLedger> {
-        match &mut self.backend {
-            Backend::Embedded(ledger) => Ok(ledger.as_mut()),
-            Backend::Rpc(rpc) => Err(CliError::input(format!(
+    pub fn embedded_ledger(&self, command: &str) -> CliResult<MutexGuard<'_, EmbeddedLedger>> {
+        match &self.ledger {
+            Some(ledger) => Ok(ledger.lock().expect("the ledger is not poisoned")),
+            None => Err(CliError::input(format!(
                 "`{command}` works on the embedded ledger only, not on {}",
-                rpc.describe()
+                self.cluster.describe()
             ))),
         }
     }
@@ -378,27 +394,27 @@ impl Context {
 
     /// The cluster's unix time.
     pub fn now(&self) -> CliResult<i64> {
-        Ok(self.transport().clock()?.unix_timestamp)
+        Ok(self.cluster.clock()?.unix_timestamp)
     }
 
     /// GlobalState, or an error saying the program is not initialized.
     pub fn global_state(&self) -> CliResult<GlobalState> {
-        chain::global_state(self.transport())?.ok_or_else(|| {
+        chain::global_state(&self.cluster)?.ok_or_else(|| {
             CliError::chain(format!(
                 "the program is not initialized on {} (run `serviceability init`)",
-                self.transport().describe()
+                self.cluster.describe()
             ))
         })
     }
 
     /// The device named by `name`: a device address, or a code.
     pub fn device(&self, name: &str) -> CliResult<(Pubkey, Device)> {
-        resolve_device(self.transport(), name)
+        resolve_device(&self.cluster, name)
     }
 
     /// The code of each device, to label listings.
     pub fn device_codes(&self) -> CliResult<std::collections::BTreeMap<Pubkey, String>> {
-        Ok(chain::devices(self.transport())?
+        Ok(chain::devices(&self.cluster)?
             .into_iter()
             .map(|(address, device)| (address, device.code))
             .collect())
@@ -412,17 +428,22 @@ impl Context {
         instructions: Vec<Instruction>,
     ) -> CliResult<Submission> {
         let signer = self.signer()?.insecure_clone();
-        let announce = self.announce_top_ups;
-        let transport = self.transport_mut();
-        let top_up = transport.top_up_fee_payer(&signer.pubkey())?;
-        if let Some(lamports) = top_up.filter(|_| announce) {
+        // The embedded ledger funds a fee payer that cannot pay, like a test validator's
+        // faucet (saved with the transaction, so a refused one leaves the file unchanged).
+        let top_up = self.ledger.as_ref().and_then(|ledger| {
+            ledger
+                .lock()
+                .expect("not poisoned")
+                .top_up(&signer.pubkey())
+        });
+        if let Some(lamports) = top_up.filter(|_| self.announce_top_ups) {
             eprintln!(
                 "note: the embedded ledger funded {} with {} SOL",
                 signer.pubkey(),
                 lamports as f64 / 1e9
             );
         }
-        let simulation = transport.simulate(&instructions, &[&signer])?;
+        let simulation = self.cluster.simulate(&instructions, &[&signer])?;
         if self.dry_run {
             return Ok(Submission::DryRun(dry_run_outcome(
                 action,
@@ -438,7 +459,7 @@ impl Context {
                 &simulation.logs,
             ));
         }
-        let execution = self.transport_mut().send(&instructions, &[&signer])?;
+        let execution = self.cluster.send(&instructions, &[&signer])?;
         match &execution.result {
             Ok(()) => Ok(Submission::Sent(execution.signature)),
             Err(error) => Err(failed(action, "when sent", error, &execution.logs)),

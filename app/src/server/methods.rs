@@ -47,45 +47,57 @@ const MAX_PROGRAM_ACCOUNT_FILTERS: usize = 4;
 /// One method: its positional parameters in, its result out, on the open ledger.
 type Method = fn(&mut EmbeddedLedger, Positional) -> Result<Value>;
 
+/// Every method, by name.
+const METHODS: [(&str, Method); 18] = [
+    ("getVersion", get_version),
+    ("getHealth", get_health),
+    ("getSlot", get_slot),
+    ("getBlockHeight", get_slot),
+    ("getLatestBlockhash", get_latest_blockhash),
+    ("isBlockhashValid", is_blockhash_valid),
+    ("getBalance", get_balance),
+    ("requestAirdrop", request_airdrop),
+    (
+        "getMinimumBalanceForRentExemption",
+        get_minimum_balance_for_rent_exemption,
+    ),
+    ("getAccountInfo", get_account_info),
+    ("getMultipleAccounts", get_multiple_accounts),
+    ("getProgramAccounts", get_program_accounts),
+    ("simulateTransaction", simulate_transaction),
+    ("sendTransaction", send_transaction),
+    ("getSignatureStatuses", get_signature_statuses),
+    ("getTransaction", get_transaction),
+    ("getGenesisHash", get_genesis_hash),
+    ("getFeeForMessage", get_fee_for_message),
+];
+
 /// Registers every method on `io`, each opening the ledger at `ledger` per request.
 pub fn register(io: &mut IoHandler, ledger: Arc<LedgerFile>) {
-    let methods: [(&str, Method); 18] = [
-        ("getVersion", get_version),
-        ("getHealth", get_health),
-        ("getSlot", get_slot),
-        ("getBlockHeight", get_slot),
-        ("getLatestBlockhash", get_latest_blockhash),
-        ("isBlockhashValid", is_blockhash_valid),
-        ("getBalance", get_balance),
-        ("requestAirdrop", request_airdrop),
-        (
-            "getMinimumBalanceForRentExemption",
-            get_minimum_balance_for_rent_exemption,
-        ),
-        ("getAccountInfo", get_account_info),
-        ("getMultipleAccounts", get_multiple_accounts),
-        ("getProgramAccounts", get_program_accounts),
-        ("simulateTransaction", simulate_transaction),
-        ("sendTransaction", send_transaction),
-        ("getSignatureStatuses", get_signature_statuses),
-        ("getTransaction", get_transaction),
-        ("getGenesisHash", get_genesis_hash),
-        ("getFeeForMessage", get_fee_for_message),
-    ];
-    for (name, method) in methods {
+    for (name, method) in METHODS {
         let ledger = ledger.clone();
         io.add_sync_method(name, move |params: Params| {
             // Parameters first: a malformed request never waits for the ledger's lock.
             let params = Positional::new(params)?;
-            let mut open =
-                EmbeddedLedger::open(&ledger.path, &ledger.runtime).map_err(|error| Error {
-                    code: ErrorCode::InternalError,
-                    message: error.to_string(),
-                    data: None,
-                })?;
-            method(&mut open, params)
+            method(&mut ledger.open()?, params)
         });
     }
+}
+
+/// Answers the request `method` with `params` (a JSON array, or null) on `ledger`, exactly
+/// as the HTTP server would: the in-process path of [`super::LedgerSender`].
+pub fn call(ledger: &mut EmbeddedLedger, method: &str, params: Value) -> Result<Value> {
+    let (_, method) = METHODS
+        .iter()
+        .find(|(name, _)| *name == method)
+        .ok_or_else(Error::method_not_found)?;
+    let params = match params {
+        Value::Null => Params::None,
+        Value::Array(values) => Params::Array(values),
+        Value::Object(map) => Params::Map(map),
+        other => Params::Array(vec![other]),
+    };
+    method(ledger, Positional::new(params)?)
 }
 
 /// Positional parameters, read as a validator reads them.

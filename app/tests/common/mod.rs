@@ -7,13 +7,16 @@ use std::io::{BufRead, BufReader};
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
 
 use anchor_lang::prelude::Pubkey;
 use serde_json::Value;
 use serviceability_client::accounts::{Device, GlobalState, Reservation};
 use serviceability_client::chain::{self, UserRecord};
+use serviceability_client::cluster::Cluster;
 use serviceability_client::embedded::{EmbeddedLedger, ProgramRuntime};
 use serviceability_client::pda;
+use serviceability_client::server::LedgerSender;
 use solana_keypair::{write_keypair_file, Keypair};
 use solana_signer::Signer;
 use tempfile::TempDir;
@@ -250,32 +253,36 @@ impl Env {
         EmbeddedLedger::open(&self.ledger, &runtime()).expect("the ledger opens")
     }
 
+    /// The ledger as an in-process cluster, read through `RpcClient` as the CLI reads it.
+    pub fn cluster(&self) -> Cluster {
+        Cluster::with_sender(LedgerSender::held(Arc::new(Mutex::new(self.open()))))
+    }
+
     /// GlobalState on the ledger.
     pub fn global_state(&self) -> GlobalState {
-        chain::global_state(&self.open())
+        chain::global_state(&self.cluster())
             .unwrap()
             .expect("initialized")
     }
 
     /// The device `code` on the ledger.
     pub fn device(&self, code: &str) -> Option<Device> {
-        chain::device(&self.open(), &pda::device(code)).unwrap()
+        chain::device(&self.cluster(), &pda::device(code)).unwrap()
     }
 
     /// The reservation of `(code, ip)` on the ledger.
     pub fn reservation(&self, code: &str, ip: &str) -> Option<Reservation> {
-        chain::reservation(&self.open(), &pda::device(code), ip.parse().unwrap()).unwrap()
+        chain::reservation(&self.cluster(), &pda::device(code), ip.parse().unwrap()).unwrap()
     }
 
     /// The user of `(code, ip)` on the ledger.
     pub fn user(&self, code: &str, ip: &str) -> Option<UserRecord> {
-        chain::user(&self.open(), &pda::device(code), ip.parse().unwrap()).unwrap()
+        chain::user(&self.cluster(), &pda::device(code), ip.parse().unwrap()).unwrap()
     }
 
     /// The ledger's clock.
     pub fn now(&self) -> i64 {
-        use serviceability_client::transport::Transport;
-        self.open().clock().unwrap().unix_timestamp
+        self.open().clock().unix_timestamp
     }
 }
 

@@ -14,15 +14,15 @@ use crate::cli::output::{list, GlobalStateView, Outcome};
 
 /// `init`
 pub fn init(context: &mut Context) -> CliResult<Outcome> {
-    if let Some(state) = chain::global_state(context.transport())? {
+    if let Some(state) = chain::global_state(context.cluster())? {
         return Err(CliError::chain(format!(
             "already initialized on {} (admin {})",
-            context.transport().describe(),
+            context.cluster().describe(),
             state.admin
         )));
     }
     let admin = context.signer_pubkey()?;
-    if let Ok(ledger) = context.embedded_ledger("init") {
+    if let Ok(mut ledger) = context.embedded_ledger("init") {
         // On a local ledger whose program nobody deployed yet, the first `init` deploys it
         // with the signer as upgrade authority (kept only if the initialization lands).
         ledger.deploy_as(admin);
@@ -40,7 +40,7 @@ pub fn init(context: &mut Context) -> CliResult<Outcome> {
 /// GlobalState with its pending admin proposal, as shown.
 fn state_view(context: &Context) -> CliResult<GlobalStateView> {
     let state = context.global_state()?;
-    let proposal = chain::admin_proposal(context.transport())?;
+    let proposal = chain::admin_proposal(context.cluster())?;
     Ok(GlobalStateView::new(&state, proposal.as_ref()))
 }
 
@@ -94,7 +94,7 @@ pub fn authority(context: &mut Context, command: &AuthorityCommand) -> CliResult
 /// `authority propose-admin PUBKEY|--withdraw`
 fn propose_admin(context: &mut Context, args: &ProposeAdminArgs) -> CliResult<Outcome> {
     let state = context.global_state()?;
-    let pending = chain::admin_proposal(context.transport())?;
+    let pending = chain::admin_proposal(context.cluster())?;
     let summary = match (args.new_admin, &pending) {
         (Some(key), _) if key == state.admin => {
             return Err(CliError::input(format!("{key} is already the admin")));
@@ -124,7 +124,7 @@ fn propose_admin(context: &mut Context, args: &ProposeAdminArgs) -> CliResult<Ou
 fn accept_admin(context: &mut Context) -> CliResult<Outcome> {
     let state = context.global_state()?;
     let signer = context.signer_pubkey()?;
-    match chain::admin_proposal(context.transport())? {
+    match chain::admin_proposal(context.cluster())? {
         None => return Err(CliError::chain("no admin proposal is pending")),
         Some(proposal) if proposal.proposed_admin != signer => {
             return Err(CliError::input(format!(

@@ -16,9 +16,9 @@ use anchor_lang::prelude::Pubkey;
 use serde::Serialize;
 use serviceability_client::agent::decision::{Decider, Policy, UserState};
 use serviceability_client::agent::sockets::{established_peers, SocketSource};
-use serviceability_client::agent::worker::{Backoff, TransportFactory, Worker, WorkerEvent};
+use serviceability_client::agent::worker::{Backoff, Worker, WorkerEvent};
 use serviceability_client::chain;
-use serviceability_client::transport::Transport;
+use serviceability_client::cluster::Cluster;
 use solana_signer::Signer;
 use tracing::{error, info, warn};
 
@@ -50,7 +50,7 @@ pub struct Counters {
 pub fn run(settings: &Settings, args: &AgentArgs, output: OutputFormat) -> CliResult<Outcome> {
     init_logging(output);
     let publisher = settings.keypair()?;
-    let mut open = settings.transport_factory();
+    let cluster = settings.shared_cluster();
     let policy = Policy {
         refresh_interval_secs: secs(args.refresh_interval, "--refresh-interval")?,
         down_grace_secs: i64::try_from(args.down_grace.as_secs())
@@ -68,8 +68,7 @@ pub fn run(settings: &Settings, args: &AgentArgs, output: OutputFormat) -> CliRe
 
     // The device, and that we are its metrics publisher, before anything runs.
     let (device, code) = {
-        let transport = open()?;
-        let (address, device) = resolve_device(transport.as_ref(), &args.device)?;
+        let (address, device) = resolve_device(&cluster, &args.device)?;
         if device.metrics_publisher != publisher.pubkey() {
             return Err(CliError::input(format!(
                 "the keypair {} is not {}'s metrics publisher ({}); pass its key with -k",
@@ -86,9 +85,8 @@ pub fn run(settings: &Settings, args: &AgentArgs, output: OutputFormat) -> CliRe
         signal_hook::flag::register(signal, Arc::clone(&stop))
             .map_err(|error| CliError::input(format!("cannot handle signals: {error}")))?;
     }
-    let factory: TransportFactory = Box::new(settings.transport_factory());
     let worker = Worker::spawn(
-        factory,
+        settings.submitter(),
         publisher.insecure_clone(),
         device,
         Backoff::default(),
@@ -112,7 +110,7 @@ pub fn run(settings: &Settings, args: &AgentArgs, output: OutputFormat) -> CliRe
         let started = Instant::now();
         counters.ticks += 1;
         match tick(
-            &mut open,
+            &cluster,
             &sockets,
             args.bgp_port,
             &device,
@@ -212,10 +210,7 @@ struct TickReport {
 }
 
 fn tick(
-    open: &mut impl FnMut() -> Result<
-        Box<dyn Transport>,
-        serviceability_client::transport::TransportError,
-    >,
+    cluster: &Cluster,
     sockets: &SocketSource,
     bgp_port: u16,
     device: &Pubkey,
@@ -223,16 +218,11 @@ fn tick(
     in_flight: &HashSet<Ipv4Addr>,
 ) -> Result<TickReport, String> {
     // The chain is read afresh every tick: it is the truth, whatever was sent before.
-    let (users, now) = {
-        let transport = open().map_err(|error| error.to_string())?;
-        let users =
-            chain::users(transport.as_ref(), Some(device)).map_err(|error| error.to_string())?;
-        let now = transport
-            .clock()
-            .map_err(|error| error.to_string())?
-            .unix_timestamp;
-        (users, now)
-    };
+    let users = chain::users(cluster, Some(device)).map_err(|error| error.to_string())?;
+    let now = cluster
+        .clock()
+        .map_err(|error| error.to_string())?
+        .unix_timestamp;
     let table = sockets
         .read()
         .map_err(|error| format!("cannot read the socket tables: {error}"))?;

@@ -23,12 +23,12 @@ struct DeviceAudit {
 pub fn run(context: &mut Context, device: Option<&str>) -> CliResult<Outcome> {
     let devices = match device {
         Some(name) => vec![context.device(name)?],
-        None => chain::devices(context.transport())?,
+        None => chain::devices(context.cluster())?,
     };
     let mut audits = Vec::with_capacity(devices.len());
     for (address, device) in &devices {
-        let reservations_found = chain::reservations(context.transport(), Some(address))?.len();
-        let users_found = chain::users(context.transport(), Some(address))?.len();
+        let reservations_found = chain::reservations(context.cluster(), Some(address))?.len();
+        let users_found = chain::users(context.cluster(), Some(address))?.len();
         audits.push(DeviceAudit {
             device: address.to_string(),
             code: device.code.clone(),

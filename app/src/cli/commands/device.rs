@@ -27,7 +27,7 @@ pub fn run(context: &mut Context, command: &DeviceCommand) -> CliResult<Outcome>
             }
             context.global_state()?;
             let address = pda::device(code);
-            if chain::device(context.transport(), &address)?.is_some() {
+            if chain::device(context.cluster(), &address)?.is_some() {
                 return Err(CliError::chain(format!(
                     "device `{code}` already exists ({address})"
                 )));
@@ -92,7 +92,7 @@ pub fn run(context: &mut Context, command: &DeviceCommand) -> CliResult<Outcome>
             ))
         }
         DeviceCommand::List => {
-            let views: Vec<DeviceView> = chain::devices(context.transport())?
+            let views: Vec<DeviceView> = chain::devices(context.cluster())?
                 .iter()
                 .map(|(address, device)| DeviceView::new(address, device))
                 .collect();

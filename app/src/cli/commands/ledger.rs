@@ -9,7 +9,6 @@ use serde_json::json;
 use serviceability_client::chain;
 use serviceability_client::embedded::EmbeddedLedger;
 use serviceability_client::server::LedgerServer;
-use serviceability_client::transport::Transport;
 
 use crate::cli::args::{LedgerCommand, OutputFormat};
 use crate::cli::context::{CliError, CliResult, Context, Settings, Target};
@@ -82,12 +81,12 @@ pub fn serve(
 }
 
 fn info(context: &mut Context) -> CliResult<Outcome> {
-    let initialized = chain::global_state(context.transport())?.is_some();
-    let devices = chain::devices(context.transport())?.len();
-    let reservations = chain::reservations(context.transport(), None)?.len();
-    let users = chain::users(context.transport(), None)?.len();
+    let initialized = chain::global_state(context.cluster())?.is_some();
+    let devices = chain::devices(context.cluster())?.len();
+    let reservations = chain::reservations(context.cluster(), None)?.len();
+    let users = chain::users(context.cluster(), None)?.len();
     let ledger = context.embedded_ledger("ledger info")?;
-    let clock = ledger.clock()?;
+    let clock = ledger.clock();
     let now = Timestamp::new(clock.unix_timestamp);
     let runtime = ledger.runtime().to_string();
     let path = ledger.path().display().to_string();
@@ -132,9 +131,9 @@ fn warp(context: &mut Context, by: Duration) -> CliResult<Outcome> {
         .filter(|seconds| *seconds > 0)
         .ok_or_else(|| CliError::input("--by must be at least one second"))?;
     let dry_run = context.dry_run;
-    let ledger = context.embedded_ledger("ledger warp")?;
+    let mut ledger = context.embedded_ledger("ledger warp")?;
     ledger.warp(seconds);
-    let now = Timestamp::new(ledger.clock()?.unix_timestamp);
+    let now = Timestamp::new(ledger.clock().unix_timestamp);
     if !dry_run {
         ledger.save()?;
     }

@@ -35,7 +35,7 @@ pub fn run(context: &mut Context, command: &ReservationCommand) -> CliResult<Out
                 })
                 .transpose()?;
             let (device, state) = context.device(&seat.device)?;
-            if chain::reservation(context.transport(), &device, seat.client_ip)?.is_some() {
+            if chain::reservation(context.cluster(), &device, seat.client_ip)?.is_some() {
                 return Err(CliError::chain(format!(
                     "{} already holds a reservation on {} ({})",
                     seat.client_ip,
@@ -129,8 +129,8 @@ pub fn run(context: &mut Context, command: &ReservationCommand) -> CliResult<Out
 /// The device, and the reservation the seat names, which must exist.
 fn existing(context: &Context, seat: &SeatArgs) -> CliResult<(Pubkey, Device, Reservation)> {
     let (device, state) = context.device(&seat.device)?;
-    let reservation = chain::reservation(context.transport(), &device, seat.client_ip)?
-        .ok_or_else(|| {
+    let reservation =
+        chain::reservation(context.cluster(), &device, seat.client_ip)?.ok_or_else(|| {
             CliError::input(format!(
                 "no reservation for {} on {}",
                 seat.client_ip, state.code
@@ -144,9 +144,9 @@ fn seat_views(
     device: &Pubkey,
     client_ip: Ipv4Addr,
 ) -> CliResult<(Option<ReservationView>, DeviceView)> {
-    let state = chain::device(context.transport(), device)?
+    let state = chain::device(context.cluster(), device)?
         .ok_or_else(|| CliError::chain(format!("device {device} disappeared")))?;
-    let reservation = chain::reservation(context.transport(), device, client_ip)?.map(|r| {
+    let reservation = chain::reservation(context.cluster(), device, client_ip)?.map(|r| {
         ReservationView::new(
             &pda::reservation(device, client_ip),
             &r,
@@ -160,7 +160,7 @@ fn seat_views(
 fn list_views(context: &Context, device: Option<&Pubkey>) -> CliResult<Vec<ReservationView>> {
     let codes = context.device_codes()?;
     let now = context.now()?;
-    Ok(chain::reservations(context.transport(), device)?
+    Ok(chain::reservations(context.cluster(), device)?
         .iter()
         .map(|(address, reservation)| {
             ReservationView::new(
@@ -178,7 +178,7 @@ fn prune(context: &mut Context, device: Option<&str>) -> CliResult<Outcome> {
     let now = context.now()?;
     let codes = context.device_codes()?;
     let expired: Vec<(Pubkey, Reservation)> =
-        chain::reservations(context.transport(), device.as_ref().map(|(a, _)| a))?
+        chain::reservations(context.cluster(), device.as_ref().map(|(a, _)| a))?
             .into_iter()
             .filter(|(_, reservation)| reservation.expires_at != 0 && now >= reservation.expires_at)
             .collect();

@@ -24,7 +24,7 @@ pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Outcome> {
             owner,
         } => {
             let (device, state) = context.device(&seat.device)?;
-            if chain::user(context.transport(), &device, seat.client_ip)?.is_some() {
+            if chain::user(context.cluster(), &device, seat.client_ip)?.is_some() {
                 return Err(CliError::chain(format!(
                     "a user already exists for {} on {} ({})",
                     seat.client_ip,
@@ -32,7 +32,7 @@ pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Outcome> {
                     pda::user(&device, seat.client_ip)
                 )));
             }
-            let reservation = chain::reservation(context.transport(), &device, seat.client_ip)?;
+            let reservation = chain::reservation(context.cluster(), &device, seat.client_ip)?;
             if let Some(reservation) = &reservation {
                 if reservation.expires_at != 0 && context.now()? >= reservation.expires_at {
                     return Err(CliError::chain(format!(
@@ -48,7 +48,7 @@ pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Outcome> {
                 }
             }
             let tunnel = tunnel_net.to_idl();
-            if let Some(claim) = chain::tunnel_claim(context.transport(), &device, &tunnel)? {
+            if let Some(claim) = chain::tunnel_claim(context.cluster(), &device, &tunnel)? {
                 return Err(CliError::chain(format!(
                     "the tunnel {tunnel_net} is already in use on {} by the user {}: two users \
                      on one tunnel network would share the BGP peer address {}, and the \
@@ -98,7 +98,7 @@ pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Outcome> {
             let authority = context.signer_pubkey()?;
             let tunnel = &record.user.tunnel_net;
             let mut instructions = Vec::new();
-            if chain::tunnel_claim(context.transport(), &device, tunnel)?.is_none() {
+            if chain::tunnel_claim(context.cluster(), &device, tunnel)?.is_none() {
                 // A user from before tunnel claims: claim its network first, in the same
                 // transaction, so that the deletion can release it.
                 instructions.push(ix::claim_tunnel_net(
@@ -137,7 +137,7 @@ pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Outcome> {
                 .transpose()?;
             let codes = context.device_codes()?;
             let views: Vec<UserView> =
-                chain::users(context.transport(), device.as_ref().map(|(a, _)| a))?
+                chain::users(context.cluster(), device.as_ref().map(|(a, _)| a))?
                     .iter()
                     .map(|(address, record)| {
                         let code = codes.get(&record.user.device).map(String::as_str);
@@ -200,14 +200,14 @@ pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Outcome> {
 /// The device, and the user the seat names, which must exist.
 fn existing(context: &Context, seat: &SeatArgs) -> CliResult<(Pubkey, Device, UserRecord)> {
     let (device, state) = context.device(&seat.device)?;
-    let record = chain::user(context.transport(), &device, seat.client_ip)?.ok_or_else(|| {
+    let record = chain::user(context.cluster(), &device, seat.client_ip)?.ok_or_else(|| {
         CliError::input(format!("no user for {} on {}", seat.client_ip, state.code))
     })?;
     Ok((device, state, record))
 }
 
 fn refetch_device(context: &Context, device: &Pubkey) -> CliResult<Device> {
-    chain::device(context.transport(), device)?
+    chain::device(context.cluster(), device)?
         .ok_or_else(|| CliError::chain(format!("device {device} disappeared")))
 }
 
@@ -217,7 +217,7 @@ fn user_views(
     seat: &SeatArgs,
 ) -> CliResult<(UserView, DeviceView)> {
     let state = refetch_device(context, device)?;
-    let record = chain::user(context.transport(), device, seat.client_ip)?
+    let record = chain::user(context.cluster(), device, seat.client_ip)?
         .ok_or_else(|| CliError::chain("the user is not visible after it was confirmed"))?;
     let user = UserView::new(
         &pda::user(device, seat.client_ip),

@@ -1,6 +1,7 @@
-//! The cluster transport: a Solana JSON-RPC endpoint, through `solana-rpc-client` (the
-//! client `anchor-client` wraps, of the agave line litesvm is built on, so both transports
-//! share transaction and account types).
+//! Where the program runs, reached through `solana-rpc-client`'s `RpcClient` (the client
+//! `anchor-client` wraps): a cluster's JSON-RPC endpoint, or the embedded ledger in process
+//! through its `RpcSender` (`server::LedgerSender`). Every read, simulation and send of
+//! the CLI and the agent goes through here, the same calls whichever it is.
 
 use anchor_lang::prelude::{Clock, Pubkey};
 use anchor_lang::solana_program::instruction::Instruction;
@@ -9,7 +10,8 @@ use solana_account::Account;
 use solana_account_decoder_client_types::UiAccountEncoding;
 use solana_commitment_config::CommitmentConfig;
 use solana_keypair::Keypair;
-use solana_rpc_client::rpc_client::RpcClient;
+use solana_rpc_client::rpc_client::{RpcClient, RpcClientConfig};
+use solana_rpc_client::rpc_sender::RpcSender;
 use solana_rpc_client_api::client_error::{Error as ClientError, ErrorKind};
 use solana_rpc_client_api::config::{
     RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcSimulateTransactionConfig,
@@ -18,21 +20,33 @@ use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
 use solana_rpc_client_api::request::{RpcError, RpcResponseErrorData};
 use solana_transaction::Transaction;
 
-use crate::transport::{signed_transaction, AccountFilter, Execution, Transport, TransportError};
+use crate::transport::{signed_transaction, AccountFilter, Execution, TransportError};
 use crate::PROGRAM_ID;
 
-/// A cluster reached over JSON-RPC.
-pub struct RpcTransport {
+/// The program's cluster, through an `RpcClient`.
+pub struct Cluster {
     client: RpcClient,
     url: String,
 }
 
-impl RpcTransport {
-    /// A transport to `url`, reading and confirming at `commitment`.
+impl Cluster {
+    /// The cluster at the JSON-RPC endpoint `url`, read and confirmed at `commitment`.
     pub fn new(url: &str, commitment: CommitmentConfig) -> Self {
-        RpcTransport {
+        Cluster {
             client: RpcClient::new_with_commitment(url.to_string(), commitment),
             url: url.to_string(),
+        }
+    }
+
+    /// The cluster that `sender` answers for (the embedded ledger's, in process).
+    pub fn with_sender(sender: impl RpcSender + Send + Sync + 'static) -> Self {
+        let url = sender.url();
+        Cluster {
+            client: RpcClient::new_sender(
+                sender,
+                RpcClientConfig::with_commitment(CommitmentConfig::confirmed()),
+            ),
+            url,
         }
     }
 
@@ -69,19 +83,22 @@ impl RpcTransport {
     }
 }
 
-impl Transport for RpcTransport {
-    fn describe(&self) -> String {
+impl Cluster {
+    /// Where this cluster is, for messages ("https://…", "embedded ledger …").
+    pub fn describe(&self) -> String {
         self.url.clone()
     }
 
-    fn account(&self, address: &Pubkey) -> Result<Option<Account>, TransportError> {
+    /// The account at `address`, if it exists.
+    pub fn account(&self, address: &Pubkey) -> Result<Option<Account>, TransportError> {
         self.client
             .get_account_with_commitment(address, self.client.commitment())
             .map(|response| response.value)
             .map_err(|error| self.error(error))
     }
 
-    fn program_accounts(
+    /// The program's accounts that pass every filter, filtered where they are stored.
+    pub fn program_accounts(
         &self,
         filters: &[AccountFilter],
     ) -> Result<Vec<(Pubkey, Account)>, TransportError> {
@@ -124,7 +141,8 @@ impl Transport for RpcTransport {
         Ok(decoded)
     }
 
-    fn clock(&self) -> Result<Clock, TransportError> {
+    /// The cluster's Clock sysvar.
+    pub fn clock(&self) -> Result<Clock, TransportError> {
         let account =
             self.account(&<Clock as SysvarId>::id())?
                 .ok_or_else(|| TransportError::Rpc {
@@ -137,8 +155,9 @@ impl Transport for RpcTransport {
         })
     }
 
-    fn simulate(
-        &mut self,
+    /// Runs `instructions` without committing anything; `signers[0]` pays the fee.
+    pub fn simulate(
+        &self,
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<Execution, TransportError> {
@@ -161,8 +180,10 @@ impl Transport for RpcTransport {
         })
     }
 
-    fn send(
-        &mut self,
+    /// Sends `instructions` and waits until they are confirmed or refused; `signers[0]` pays
+    /// the fee.
+    pub fn send(
+        &self,
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<Execution, TransportError> {
