@@ -1,0 +1,588 @@
+//! The background worker that writes BGP statuses: a tick hands it updates and goes on; the
+//! worker packs them into as few transactions as fit, sends them, retries transport failures
+//! with bounded exponential backoff, and reports what happened as events.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
+use solana_keypair::Keypair;
+use solana_message::Message;
+use solana_signature::Signature;
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+
+use crate::decision::Update;
+use serviceability_client::errors::explain;
+use serviceability_client::instructions as ix;
+use serviceability_client::transport::{wire_size, Execution, TransportError, PACKET_DATA_SIZE};
+
+/// The worker's one seam to the cluster: sends these instructions, signed and paid by the
+/// metrics publisher, and waits for the outcome. A transport error is retried; a program
+/// error is an outcome. (The agent's opens the embedded ledger per call, so that other
+/// invocations can use the file in between.)
+pub type Submit =
+    Box<dyn FnMut(&[Instruction], &Keypair) -> Result<Execution, TransportError> + Send + 'static>;
+
+/// Bounded exponential backoff: `initial`, doubled after each failure up to `max_delay`, for
+/// at most `max_attempts` attempts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Backoff {
+    /// Delay after the first failure.
+    pub initial: Duration,
+    /// Longest delay.
+    pub max_delay: Duration,
+    /// Attempts per transaction, the first included.
+    pub max_attempts: u32,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff {
+            initial: Duration::from_millis(500),
+            max_delay: Duration::from_secs(30),
+            max_attempts: 6,
+        }
+    }
+}
+
+impl Backoff {
+    /// The delay after failed attempt `attempt` (1-based).
+    pub fn delay(&self, attempt: u32) -> Duration {
+        let factor = 1u32
+            .checked_shl(attempt.saturating_sub(1))
+            .unwrap_or(u32::MAX);
+        self.initial.saturating_mul(factor).min(self.max_delay)
+    }
+}
+
+/// What the worker did.
+#[derive(Clone, Debug)]
+pub enum WorkerEvent {
+    /// A transaction landed with these updates.
+    Landed {
+        /// The updates it carried.
+        updates: Vec<Update>,
+        /// Its signature.
+        signature: Signature,
+        /// Attempts it took.
+        attempts: u32,
+    },
+    /// An attempt failed in transport and will be retried.
+    Retrying {
+        /// Updates in the transaction.
+        updates: usize,
+        /// The failed attempt (1-based).
+        attempt: u32,
+        /// The wait before the next.
+        delay: Duration,
+        /// What failed.
+        error: String,
+    },
+    /// A transaction failed for good (the program refused it, or every attempt failed).
+    Failed {
+        /// The updates it carried.
+        updates: Vec<Update>,
+        /// Attempts made.
+        attempts: u32,
+        /// Why.
+        error: String,
+    },
+    /// Updates never sent because the worker was stopped.
+    Abandoned {
+        /// The updates.
+        updates: Vec<Update>,
+    },
+}
+
+enum Command {
+    Submit(Vec<Update>),
+    Drain,
+}
+
+/// The worker thread's handle.
+pub struct Worker {
+    commands: Sender<Command>,
+    events: Receiver<WorkerEvent>,
+    stop: Arc<AtomicBool>,
+    handle: Option<JoinHandle<()>>,
+    updates_per_transaction: usize,
+}
+
+/// How many `set_user_bgp_status` instructions of one publisher and device fit in one
+/// transaction. Every such instruction has the same size and differs from the others only
+/// by its User account (a distinct key each), so the count is the same for any users.
+pub fn updates_per_transaction(publisher: &Pubkey, device: &Pubkey) -> usize {
+    let instruction = |n: u32| {
+        let client_ip = std::net::Ipv4Addr::from(0x6440_0000 + n);
+        ix::set_user_bgp_status(
+            *publisher,
+            *device,
+            client_ip,
+            serviceability_client::types::BgpStatus::Up,
+        )
+    };
+    let mut instructions = vec![instruction(0)];
+    while transaction_size(&instructions, publisher) <= PACKET_DATA_SIZE {
+        instructions.push(instruction(instructions.len() as u32));
+    }
+    instructions.len() - 1
+}
+
+/// The wire size of a legacy transaction of `instructions` paid and signed by `payer` alone.
+pub fn transaction_size(instructions: &[Instruction], payer: &Pubkey) -> usize {
+    // Unsigned, the signatures are placeholders of their final size.
+    wire_size(&Transaction::new_unsigned(Message::new(
+        instructions,
+        Some(payer),
+    )))
+}
+
+impl Worker {
+    /// Starts the worker for `device`, signing with its metrics publisher.
+    pub fn spawn(submit: Submit, publisher: Keypair, device: Pubkey, backoff: Backoff) -> Worker {
+        let (commands, command_receiver) = mpsc::channel();
+        let (event_sender, events) = mpsc::channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let updates_per_transaction = updates_per_transaction(&publisher.pubkey(), &device);
+        let state = WorkerThread {
+            submit,
+            publisher,
+            device,
+            backoff,
+            updates_per_transaction,
+            stop: Arc::clone(&stop),
+            events: event_sender,
+        };
+        let handle = std::thread::Builder::new()
+            .name("bgp-worker".into())
+            .spawn(move || state.run(command_receiver))
+            .expect("the worker thread starts");
+        Worker {
+            commands,
+            events,
+            stop,
+            handle: Some(handle),
+            updates_per_transaction,
+        }
+    }
+
+    /// Updates packed per transaction.
+    pub fn updates_per_transaction(&self) -> usize {
+        self.updates_per_transaction
+    }
+
+    /// Queues updates; returns at once.
+    pub fn submit(&self, updates: Vec<Update>) {
+        if !updates.is_empty() {
+            // The thread only ends after Drain or stop, both of which consume the handle.
+            let _ = self.commands.send(Command::Submit(updates));
+        }
+    }
+
+    /// Events since the last call, without waiting.
+    pub fn events(&self) -> Vec<WorkerEvent> {
+        self.events.try_iter().collect()
+    }
+
+    /// Sends everything queued, then stops; returns the remaining events.
+    pub fn drain(mut self) -> Vec<WorkerEvent> {
+        let _ = self.commands.send(Command::Drain);
+        self.join()
+    }
+
+    /// Finishes the attempt under way, abandons the rest (reported as
+    /// [`WorkerEvent::Abandoned`]), and stops; returns the remaining events.
+    pub fn stop(mut self) -> Vec<WorkerEvent> {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = self.commands.send(Command::Drain);
+        self.join()
+    }
+
+    fn join(&mut self) -> Vec<WorkerEvent> {
+        if let Some(handle) = self.handle.take() {
+            if handle.join().is_err() {
+                return vec![WorkerEvent::Failed {
+                    updates: Vec::new(),
+                    attempts: 0,
+                    error: "the worker thread panicked".into(),
+                }];
+            }
+        }
+        self.events.try_iter().collect()
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = self.commands.send(Command::Drain);
+        if let Some(handle) = self.handle.take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+struct WorkerThread {
+    submit: Submit,
+    publisher: Keypair,
+    device: Pubkey,
+    backoff: Backoff,
+    updates_per_transaction: usize,
+    stop: Arc<AtomicBool>,
+    events: Sender<WorkerEvent>,
+}
+
+impl WorkerThread {
+    fn run(mut self, commands: Receiver<Command>) {
+        let mut queue: VecDeque<Vec<Update>> = VecDeque::new();
+        let mut draining = false;
+        loop {
+            // Wait for work only when there is none.
+            if queue.is_empty() && !draining {
+                match commands.recv() {
+                    Ok(command) => self.accept(command, &mut queue, &mut draining),
+                    Err(_) => draining = true,
+                }
+            }
+            for command in commands.try_iter() {
+                self.accept(command, &mut queue, &mut draining);
+            }
+            if self.stop.load(Ordering::SeqCst) {
+                for updates in queue.drain(..) {
+                    self.emit(WorkerEvent::Abandoned { updates });
+                }
+                return;
+            }
+            match queue.pop_front() {
+                Some(updates) => self.send(updates),
+                None if draining => return,
+                None => {}
+            }
+        }
+    }
+
+    fn accept(&self, command: Command, queue: &mut VecDeque<Vec<Update>>, draining: &mut bool) {
+        match command {
+            Command::Submit(updates) => queue.extend(
+                updates
+                    .chunks(self.updates_per_transaction)
+                    .map(<[Update]>::to_vec),
+            ),
+            Command::Drain => *draining = true,
+        }
+    }
+
+    fn emit(&self, event: WorkerEvent) {
+        // Nobody listening means the agent is gone; nothing left to tell.
+        let _ = self.events.send(event);
+    }
+
+    fn send(&mut self, updates: Vec<Update>) {
+        let instructions: Vec<Instruction> = updates
+            .iter()
+            .map(|update| {
+                ix::set_user_bgp_status(
+                    self.publisher.pubkey(),
+                    self.device,
+                    update.client_ip,
+                    update.status,
+                )
+            })
+            .collect();
+        for attempt in 1..=self.backoff.max_attempts {
+            let outcome = (self.submit)(&instructions, &self.publisher);
+            let error = match outcome {
+                Ok(execution) => match execution.result {
+                    Ok(()) => {
+                        return self.emit(WorkerEvent::Landed {
+                            updates,
+                            signature: execution.signature,
+                            attempts: attempt,
+                        })
+                    }
+                    // The program refused: retrying cannot help; the next tick re-decides
+                    // from the chain.
+                    Err(error) => {
+                        return self.emit(WorkerEvent::Failed {
+                            updates,
+                            attempts: attempt,
+                            error: explain(&error, &execution.logs).to_string(),
+                        })
+                    }
+                },
+                Err(error) => error.to_string(),
+            };
+            if attempt == self.backoff.max_attempts {
+                return self.emit(WorkerEvent::Failed {
+                    updates,
+                    attempts: attempt,
+                    error,
+                });
+            }
+            let delay = self.backoff.delay(attempt);
+            self.emit(WorkerEvent::Retrying {
+                updates: updates.len(),
+                attempt,
+                delay,
+                error,
+            });
+            if !self.sleep(delay) {
+                return self.emit(WorkerEvent::Abandoned { updates });
+            }
+        }
+    }
+
+    /// Sleeps `delay` unless stopped first; false when stopped.
+    fn sleep(&self, delay: Duration) -> bool {
+        let deadline = Instant::now() + delay;
+        loop {
+            if self.stop.load(Ordering::SeqCst) {
+                return false;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return true;
+            }
+            std::thread::sleep(left.min(Duration::from_millis(20)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::Ipv4Addr;
+    use std::sync::atomic::AtomicU32;
+    use std::sync::Mutex;
+
+    use solana_transaction_error::TransactionError;
+
+    use super::*;
+    use crate::decision::Reason;
+    use serviceability_client::types::BgpStatus;
+
+    /// A cluster whose sends fail in transport `failures` times, then succeed (or fail in the
+    /// program when `program_error`), recording every landed transaction.
+    #[derive(Clone, Default)]
+    struct FlakyCluster {
+        failures: Arc<AtomicU32>,
+        program_error: bool,
+        landed: Arc<Mutex<Vec<Vec<Instruction>>>>,
+        attempts: Arc<AtomicU32>,
+    }
+
+    impl FlakyCluster {
+        fn send(&self, instructions: &[Instruction]) -> Result<Execution, TransportError> {
+            self.attempts.fetch_add(1, Ordering::SeqCst);
+            if self.failures.load(Ordering::SeqCst) > 0 {
+                self.failures.fetch_sub(1, Ordering::SeqCst);
+                return Err(TransportError::Unreachable {
+                    url: "http://flaky".into(),
+                    reason: "connection refused".into(),
+                });
+            }
+            let result = if self.program_error {
+                Err(TransactionError::InstructionError(
+                    0,
+                    anchor_lang::solana_program::instruction::error::InstructionError::Custom(
+                        u32::from(
+                            serviceability_client::serviceability::error::ServiceabilityError::NotMetricsPublisher,
+                        ),
+                    ),
+                ))
+            } else {
+                self.landed.lock().unwrap().push(instructions.to_vec());
+                Ok(())
+            };
+            Ok(Execution {
+                signature: Signature::default(),
+                result,
+                logs: Vec::new(),
+                compute_units: None,
+            })
+        }
+    }
+
+    const FAST: Backoff = Backoff {
+        initial: Duration::from_millis(10),
+        max_delay: Duration::from_millis(40),
+        max_attempts: 5,
+    };
+
+    fn worker(cluster: &FlakyCluster, backoff: Backoff) -> Worker {
+        let cluster = cluster.clone();
+        let submit: Submit = Box::new(move |instructions, _| cluster.send(instructions));
+        Worker::spawn(submit, Keypair::new(), Pubkey::new_unique(), backoff)
+    }
+
+    fn updates(count: u32) -> Vec<Update> {
+        (0..count)
+            .map(|n| Update {
+                client_ip: Ipv4Addr::from(0x6440_0000 + n),
+                status: BgpStatus::Up,
+                reason: Reason::Changed,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_its_bound() {
+        let backoff = Backoff {
+            initial: Duration::from_millis(100),
+            max_delay: Duration::from_millis(500),
+            max_attempts: 9,
+        };
+        let delays: Vec<u128> = (1..=5).map(|n| backoff.delay(n).as_millis()).collect();
+        assert_eq!(delays, [100, 200, 400, 500, 500]);
+        assert_eq!(
+            backoff.delay(200),
+            Duration::from_millis(500),
+            "no overflow"
+        );
+    }
+
+    #[test]
+    fn an_update_lands_once_after_failures_while_ticks_go_on() {
+        let cluster = FlakyCluster::default();
+        cluster.failures.store(3, Ordering::SeqCst);
+        let worker = worker(&cluster, FAST);
+        worker.submit(updates(1));
+        let mut ticks = 0;
+        let mut events = Vec::new();
+        let started = Instant::now();
+        // The "ticks": never blocked by the worker, they only look at its events.
+        while !events
+            .iter()
+            .any(|e| matches!(e, WorkerEvent::Landed { .. }))
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "never landed: {events:?}"
+            );
+            ticks += 1;
+            events.extend(worker.events());
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        events.extend(worker.drain());
+        assert!(ticks > 3, "ticks went on during the retries ({ticks})");
+        let retries = events
+            .iter()
+            .filter(|e| matches!(e, WorkerEvent::Retrying { .. }))
+            .count();
+        assert_eq!(retries, 3);
+        let landed: Vec<u32> = events
+            .iter()
+            .filter_map(|e| match e {
+                WorkerEvent::Landed {
+                    attempts, updates, ..
+                } => {
+                    assert_eq!(updates.len(), 1);
+                    Some(*attempts)
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(landed, [4], "landed once, on the fourth attempt");
+        assert_eq!(
+            cluster.landed.lock().unwrap().len(),
+            1,
+            "sent successfully once"
+        );
+    }
+
+    #[test]
+    fn attempts_are_bounded() {
+        let cluster = FlakyCluster::default();
+        cluster.failures.store(u32::MAX, Ordering::SeqCst);
+        let worker = worker(&cluster, FAST);
+        worker.submit(updates(2));
+        let events = worker.drain();
+        assert!(
+            matches!(
+                events.last(),
+                Some(WorkerEvent::Failed { attempts: 5, updates, .. }) if updates.len() == 2
+            ),
+            "{events:?}"
+        );
+        assert_eq!(cluster.attempts.load(Ordering::SeqCst), 5);
+    }
+
+    #[test]
+    fn a_program_refusal_is_not_retried() {
+        let cluster = FlakyCluster {
+            program_error: true,
+            ..FlakyCluster::default()
+        };
+        let worker = worker(&cluster, FAST);
+        worker.submit(updates(1));
+        let events = worker.drain();
+        match events.as_slice() {
+            [WorkerEvent::Failed {
+                attempts: 1, error, ..
+            }] => {
+                assert!(error.starts_with("NotMetricsPublisher"), "{error}")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(cluster.attempts.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn updates_share_transactions_up_to_the_size_limit() {
+        let cluster = FlakyCluster::default();
+        let worker = worker(&cluster, FAST);
+        let per_transaction = worker.updates_per_transaction();
+        assert!(per_transaction >= 20, "{per_transaction}");
+        worker.submit(updates(2 * per_transaction as u32 + 5));
+        worker.drain();
+        let sizes: Vec<usize> = cluster
+            .landed
+            .lock()
+            .unwrap()
+            .iter()
+            .map(Vec::len)
+            .collect();
+        assert_eq!(sizes, [per_transaction, per_transaction, 5]);
+        let publisher = Pubkey::new_unique();
+        let device = Pubkey::new_unique();
+        let full: Vec<Instruction> = updates(per_transaction as u32 + 1)
+            .iter()
+            .map(|u| ix::set_user_bgp_status(publisher, device, u.client_ip, u.status))
+            .collect();
+        assert!(transaction_size(&full[..per_transaction], &publisher) <= PACKET_DATA_SIZE);
+        assert!(transaction_size(&full, &publisher) > PACKET_DATA_SIZE);
+    }
+
+    #[test]
+    fn stopping_abandons_what_is_left_and_says_so() {
+        let cluster = FlakyCluster::default();
+        cluster.failures.store(u32::MAX, Ordering::SeqCst);
+        let slow = Backoff {
+            initial: Duration::from_secs(60),
+            ..FAST
+        };
+        let worker = worker(&cluster, slow);
+        worker.submit(updates(3));
+        // Wait until the first attempt failed and the worker is backing off.
+        let started = Instant::now();
+        while cluster.attempts.load(Ordering::SeqCst) == 0 {
+            assert!(started.elapsed() < Duration::from_secs(10));
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let stopping = Instant::now();
+        let events = worker.stop();
+        assert!(
+            stopping.elapsed() < Duration::from_secs(5),
+            "did not wait out the backoff"
+        );
+        assert!(
+            matches!(events.last(), Some(WorkerEvent::Abandoned { updates }) if updates.len() == 3),
+            "{events:?}"
+        );
+    }
+}

@@ -1,0 +1,217 @@
+//! `init`, `authority`, `allowlist`, `reservations pause|resume`: the admin's commands.
+
+use serde_json::json;
+use serviceability_client::chain;
+use serviceability_client::instructions as ix;
+use serviceability_client::types::AuthorityUpdate;
+
+use crate::args::{
+    AllowlistCommand, AuthorityCommand, AuthoritySetArgs, PauseCommand, ProposeAdminArgs,
+};
+use crate::commands::{sent, written};
+use crate::context::{CliError, CliResult, Context};
+use crate::output::{list, GlobalStateView, Outcome};
+
+/// `init`
+pub fn init(context: &mut Context) -> CliResult<Outcome> {
+    if let Some(state) = chain::global_state(context.cluster())? {
+        return Err(CliError::chain(format!(
+            "already initialized on {} (admin {})",
+            context.cluster().describe(),
+            state.admin
+        )));
+    }
+    let admin = context.signer_pubkey()?;
+    if let Ok(mut ledger) = context.embedded_ledger("init") {
+        // On a local ledger whose program nobody deployed yet, the first `init` deploys it
+        // with the signer as upgrade authority (kept only if the initialization lands).
+        ledger.deploy_as(admin);
+    }
+    let signature = sent!(context.submit("init", vec![ix::initialize(admin)])?);
+    let state = state_view(context)?;
+    Ok(written(
+        &signature,
+        &format!("Initialized; admin and activator authority: {admin}"),
+        json!({ "global_state": state }),
+        &state.table(),
+    ))
+}
+
+/// GlobalState with its pending admin proposal, as shown.
+fn state_view(context: &Context) -> CliResult<GlobalStateView> {
+    let state = context.global_state()?;
+    let proposal = chain::admin_proposal(context.cluster())?;
+    Ok(GlobalStateView::new(&state, proposal.as_ref()))
+}
+
+/// `authority show|set|propose-admin|accept-admin`
+pub fn authority(context: &mut Context, command: &AuthorityCommand) -> CliResult<Outcome> {
+    let (reservation, activator) = match command {
+        AuthorityCommand::Show => {
+            let state = state_view(context)?;
+            return Ok(Outcome::new(
+                &json!({ "global_state": state }),
+                state.table(),
+            ));
+        }
+        AuthorityCommand::ProposeAdmin(args) => return propose_admin(context, args),
+        AuthorityCommand::AcceptAdmin => return accept_admin(context),
+        AuthorityCommand::Set(AuthoritySetArgs {
+            reservation,
+            activator,
+        }) => (reservation, activator),
+    };
+    context.global_state()?;
+    let (update, summary) = match (reservation, activator) {
+        (Some(reservation), _) => (
+            AuthorityUpdate::Reservation {
+                new_authority: reservation.0,
+            },
+            match reservation.0 {
+                Some(key) => format!("Reservation authority set to {key}"),
+                None => "Reservation authority removed (foundation keys only)".to_string(),
+            },
+        ),
+        (None, Some(key)) => (
+            AuthorityUpdate::Activator {
+                new_authority: *key,
+            },
+            format!("Activator authority set to {key}"),
+        ),
+        (None, None) => unreachable!("clap requires one of the two"),
+    };
+    let admin = context.signer_pubkey()?;
+    let signature = sent!(context.submit("authority set", vec![ix::set_authority(admin, update)])?);
+    let state = state_view(context)?;
+    Ok(written(
+        &signature,
+        &summary,
+        json!({ "global_state": state }),
+        &state.table(),
+    ))
+}
+
+/// `authority propose-admin PUBKEY|--withdraw`
+fn propose_admin(context: &mut Context, args: &ProposeAdminArgs) -> CliResult<Outcome> {
+    let state = context.global_state()?;
+    let pending = chain::admin_proposal(context.cluster())?;
+    let summary = match (args.new_admin, &pending) {
+        (Some(key), _) if key == state.admin => {
+            return Err(CliError::input(format!("{key} is already the admin")));
+        }
+        (Some(key), _) => format!(
+            "Proposed {key} as admin; it becomes admin when it signs `authority accept-admin`"
+        ),
+        (None, None) => return Err(CliError::chain("no admin proposal is pending")),
+        (None, Some(proposal)) => format!(
+            "Withdrew the proposal of {} as admin",
+            proposal.proposed_admin
+        ),
+    };
+    let admin = context.signer_pubkey()?;
+    let instruction = ix::propose_admin(admin, args.new_admin);
+    let signature = sent!(context.submit("authority propose-admin", vec![instruction])?);
+    let state = state_view(context)?;
+    Ok(written(
+        &signature,
+        &summary,
+        json!({ "global_state": state }),
+        &state.table(),
+    ))
+}
+
+/// `authority accept-admin`, signed by the proposed admin.
+fn accept_admin(context: &mut Context) -> CliResult<Outcome> {
+    let state = context.global_state()?;
+    let signer = context.signer_pubkey()?;
+    match chain::admin_proposal(context.cluster())? {
+        None => return Err(CliError::chain("no admin proposal is pending")),
+        Some(proposal) if proposal.proposed_admin != signer => {
+            return Err(CliError::input(format!(
+                "the proposed admin is {}, not the signer {signer} (pass its keypair with -k)",
+                proposal.proposed_admin
+            )));
+        }
+        Some(_) => {}
+    }
+    let instruction = ix::accept_admin(signer, state.admin);
+    let signature = sent!(context.submit("authority accept-admin", vec![instruction])?);
+    let state = state_view(context)?;
+    Ok(written(
+        &signature,
+        &format!("{signer} is now the admin"),
+        json!({ "global_state": state }),
+        &state.table(),
+    ))
+}
+
+/// `allowlist add|remove|list`
+pub fn allowlist(context: &mut Context, command: &AllowlistCommand) -> CliResult<Outcome> {
+    let (instruction, summary) = match command {
+        AllowlistCommand::List => {
+            let state = state_view(context)?;
+            let text = list(
+                &["FOUNDATION KEY"],
+                state
+                    .foundation_allowlist
+                    .iter()
+                    .map(|key| vec![key.clone()]),
+                "the allowlist is empty",
+            );
+            return Ok(Outcome::new(
+                &json!({ "foundation_allowlist": state.foundation_allowlist }),
+                text,
+            ));
+        }
+        AllowlistCommand::Add { key } => {
+            context.global_state()?;
+            let admin = context.signer_pubkey()?;
+            (
+                ix::add_foundation_key(admin, *key),
+                format!("Added {key} to the foundation allowlist"),
+            )
+        }
+        AllowlistCommand::Remove { key } => {
+            context.global_state()?;
+            let admin = context.signer_pubkey()?;
+            (
+                ix::remove_foundation_key(admin, *key),
+                format!("Removed {key} from the foundation allowlist"),
+            )
+        }
+    };
+    let signature = sent!(context.submit("allowlist", vec![instruction])?);
+    let state = state_view(context)?;
+    Ok(written(
+        &signature,
+        &summary,
+        json!({ "foundation_allowlist": state.foundation_allowlist }),
+        "",
+    ))
+}
+
+/// `reservations pause|resume`
+pub fn pause(context: &mut Context, command: &PauseCommand) -> CliResult<Outcome> {
+    let paused = matches!(command, PauseCommand::Pause);
+    context.global_state()?;
+    let admin = context.signer_pubkey()?;
+    let action = if paused {
+        "reservations pause"
+    } else {
+        "reservations resume"
+    };
+    let signature =
+        sent!(context.submit(action, vec![ix::set_reservations_paused(admin, paused)])?);
+    let state = context.global_state()?;
+    let summary = if state.reservations_paused {
+        "New reservations are paused"
+    } else {
+        "New reservations are accepted"
+    };
+    Ok(written(
+        &signature,
+        summary,
+        json!({ "reservations_paused": state.reservations_paused }),
+        "",
+    ))
+}

@@ -1,0 +1,370 @@
+//! The BGP agent end to end: the `serviceability agent` binary on an embedded ledger, reading
+//! a socket table file that changes between ticks, checked against the on-chain fields.
+
+mod common;
+
+use std::net::Ipv4Addr;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{args, seat, Env, Server};
+use serviceability_agent::sockets::{proc_ipv4_endpoint, proc_ipv6_mapped_endpoint, proc_line};
+use serviceability_client::types::BgpStatus;
+use solana_commitment_config::CommitmentConfig;
+use solana_rpc_client::rpc_client::RpcClient;
+
+/// Users: client IP and tunnel net (BGP peer: .1, .3 and .6).
+const USERS: [(&str, &str, [u8; 4]); 3] = [
+    ("100.64.0.1", "169.254.0.0/31", [169, 254, 0, 1]),
+    ("100.64.0.2", "169.254.0.2/31", [169, 254, 0, 3]),
+    ("100.64.0.3", "169.254.0.4/30", [169, 254, 0, 6]),
+];
+
+fn env_with_users() -> Env {
+    let env = Env::with_device("fra-1", 10);
+    for (client_ip, tunnel_net, _) in USERS {
+        env.ok(
+            &env.activator,
+            &args(&[
+                &["user", "create"],
+                &seat("fra-1", client_ip),
+                &["--tunnel-net", tunnel_net],
+            ]),
+        );
+    }
+    env
+}
+
+/// Writes a socket table where the peers of `up` (indices into USERS) are established on
+/// port 179; the others appear only in states or on ports that do not count.
+fn write_sockets(path: &Path, up: &[usize]) {
+    let device = Ipv4Addr::new(169, 254, 0, 0);
+    let mut lines = vec!["  sl  local_address rem_address   st".to_string()];
+    for (index, (_, _, peer)) in USERS.iter().enumerate() {
+        let peer = Ipv4Addr::from(*peer);
+        let line = if up.contains(&index) {
+            // The last one over a dual-stack socket, as tcp6 shows it.
+            if index == 2 {
+                proc_line(
+                    index,
+                    &proc_ipv6_mapped_endpoint(device, 179),
+                    &proc_ipv6_mapped_endpoint(peer, 41000),
+                    "01",
+                )
+            } else {
+                proc_line(
+                    index,
+                    &proc_ipv4_endpoint(device, 179),
+                    &proc_ipv4_endpoint(peer, 41000 + index as u16),
+                    "01",
+                )
+            }
+        } else {
+            // Closing (TIME_WAIT) on the BGP port, and an established SSH session.
+            format!(
+                "{}\n{}",
+                proc_line(
+                    10 + index,
+                    &proc_ipv4_endpoint(device, 179),
+                    &proc_ipv4_endpoint(peer, 42000),
+                    "06"
+                ),
+                proc_line(
+                    20 + index,
+                    &proc_ipv4_endpoint(device, 22),
+                    &proc_ipv4_endpoint(peer, 43000),
+                    "01"
+                ),
+            )
+        };
+        lines.push(line);
+    }
+    // Written whole, then renamed, so the agent never reads half a table.
+    let partial = path.with_extension("partial");
+    std::fs::write(&partial, lines.join("\n") + "\n").unwrap();
+    std::fs::rename(partial, path).unwrap();
+}
+
+fn status_name(status: &BgpStatus) -> &'static str {
+    match status {
+        BgpStatus::Unknown => "unknown",
+        BgpStatus::Up => "up",
+        BgpStatus::Down => "down",
+    }
+}
+
+/// The on-chain (status, last_bgp_up_at, last_bgp_reported_at) of each user.
+fn chain_state(env: &Env) -> Vec<(&'static str, i64, i64)> {
+    USERS
+        .iter()
+        .map(|(client_ip, _, _)| {
+            let user = env.user("fra-1", client_ip).expect("user exists").user;
+            (
+                status_name(&user.bgp_status),
+                user.last_bgp_up_at,
+                user.last_bgp_reported_at,
+            )
+        })
+        .collect()
+}
+
+/// Waits until the chain shows `expected` statuses.
+fn wait_for(env: &Env, agent: &mut Child, expected: [&str; 3]) -> Vec<(&'static str, i64, i64)> {
+    let started = Instant::now();
+    loop {
+        let state = chain_state(env);
+        let statuses: Vec<&str> = state.iter().map(|(status, _, _)| *status).collect();
+        if statuses == expected {
+            return state;
+        }
+        if agent.try_wait().unwrap().is_some() || started.elapsed() > Duration::from_secs(20) {
+            let _ = agent.kill();
+            let mut stderr = String::new();
+            std::io::Read::read_to_string(agent.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+            panic!("still {statuses:?}, expected {expected:?}; agent stderr:\n{stderr}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn agent_command(env: &Env, extra: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_serviceability"));
+    match &env.url {
+        Some(url) => command.args(["-u", url]),
+        None => command.args(["-u", "embedded", "--ledger", env.ledger.to_str().unwrap()]),
+    };
+    command
+        .args([
+            "-k",
+            env.publisher.path.to_str().unwrap(),
+            "--output",
+            "json",
+        ])
+        .args(["agent", "--device", "fra-1"])
+        .args(extra);
+    command
+}
+
+#[test]
+fn the_agent_follows_the_sessions_tick_after_tick() {
+    let env = env_with_users();
+    let sockets = env.dir.path().join("tcp");
+    write_sockets(&sockets, &[0]);
+    let mut agent = agent_command(
+        &env,
+        &[
+            "--interval",
+            "200ms",
+            "--down-grace",
+            "0s",
+            "--sockets",
+            sockets.to_str().unwrap(),
+        ],
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+
+    // Session 0 up, the others not: Up at once, Down at once (no grace).
+    let first = wait_for(&env, &mut agent, ["up", "down", "down"]);
+    assert!(
+        first[0].1 > 0 && first[0].1 == first[0].2,
+        "Up sets last_bgp_up_at: {first:?}"
+    );
+    assert!(
+        first[1].1 == 0 && first[1].2 > 0,
+        "Down leaves it: {first:?}"
+    );
+
+    // The table changes between ticks.
+    write_sockets(&sockets, &[1, 2]);
+    let second = wait_for(&env, &mut agent, ["down", "up", "up"]);
+    assert_eq!(second[0].1, first[0].1, "a Down keeps the last Up time");
+    assert!(second[0].2 >= first[0].2);
+    assert!(second[1].1 > 0 && second[2].1 > 0);
+
+    // Unchanged sessions: several ticks, no writes.
+    std::thread::sleep(Duration::from_millis(900));
+    assert_eq!(chain_state(&env), second, "nothing resubmitted");
+
+    let status = Command::new("kill")
+        .args(["-TERM", &agent.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = agent.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["stopped_by_signal"], true);
+    let counters = &report["counters"];
+    assert_eq!(counters["updates"], 6, "{report}");
+    assert_eq!(counters["failures"], 0);
+    assert!(counters["ticks"].as_u64().unwrap() >= 5, "{report}");
+    // Structured logs: one JSON object per line, each tick with the counters.
+    let ticks: Vec<serde_json::Value> = stderr
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).expect(line))
+        .filter(|line| line["message"] == "tick")
+        .collect();
+    assert_eq!(ticks.len() as u64, counters["ticks"].as_u64().unwrap());
+    assert!(ticks
+        .iter()
+        .all(|tick| tick["users"] == 3 && tick.get("retries").is_some()));
+    assert_eq!(ticks.last().unwrap()["updates"], 6);
+}
+
+#[test]
+fn the_agent_reports_over_json_rpc() {
+    let env = env_with_users();
+    let server = Server::start(&env.ledger);
+    let client = RpcClient::new_with_commitment(server.url.clone(), CommitmentConfig::confirmed());
+    let signature = client
+        .request_airdrop(&env.publisher.pubkey, 1_000_000_000)
+        .expect("airdrop");
+    assert!(client.confirm_transaction(&signature).expect("confirmed"));
+    let remote = Env {
+        url: Some(server.url.clone()),
+        ..env.twin(None)
+    };
+    let sockets = env.dir.path().join("tcp");
+    write_sockets(&sockets, &[0, 2]);
+    let output = agent_command(
+        &remote,
+        &[
+            "--ticks",
+            "1",
+            "--interval",
+            "0s",
+            "--down-grace",
+            "0s",
+            "--sockets",
+            sockets.to_str().unwrap(),
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["counters"]["updates"], 3, "{report}");
+    assert_eq!(report["counters"]["failures"], 0, "{report}");
+    // The server wrote to the ledger file the embedded commands read.
+    let statuses: Vec<&str> = chain_state(&env)
+        .iter()
+        .map(|(status, _, _)| *status)
+        .collect();
+    assert_eq!(statuses, ["up", "down", "up"]);
+    assert_eq!(server.stop(), 0);
+}
+
+#[test]
+fn down_waits_for_the_grace_period_and_stale_reports_are_refreshed() {
+    let env = env_with_users();
+    env.ok(
+        &env.publisher,
+        &args(&[
+            &["user", "set-bgp-status"],
+            &seat("fra-1", "100.64.0.1"),
+            &["--status", "up"],
+        ]),
+    );
+    let sockets = env.dir.path().join("tcp");
+    write_sockets(&sockets, &[]);
+    let run = |extra: &[&str]| {
+        let mut all = vec![
+            "--ticks",
+            "1",
+            "--interval",
+            "0s",
+            "--sockets",
+            sockets.to_str().unwrap(),
+        ];
+        all.extend_from_slice(extra);
+        let output = agent_command(&env, &all).output().unwrap();
+        assert!(output.status.success(), "{output:?}");
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        report["counters"]["updates"].as_u64().unwrap()
+    };
+    let before = chain_state(&env);
+    assert_eq!(
+        run(&["--down-grace", "5m"]),
+        0,
+        "every session is down, but within the grace period"
+    );
+    assert_eq!(chain_state(&env), before);
+
+    write_sockets(&sockets, &[0]);
+    assert_eq!(
+        run(&["--down-grace", "0s"]),
+        2,
+        "user 0 unchanged (Up); users 1 and 2 down and Unknown on chain: reported"
+    );
+    let reported = chain_state(&env);
+    assert_eq!(reported[0], before[0], "an unchanged Up is not rewritten");
+
+    env.ok(&env.stranger, &["ledger", "warp", "--by", "7h"]);
+    assert_eq!(
+        run(&["--refresh-interval", "6h"]),
+        1,
+        "only the stale Up is refreshed"
+    );
+    let refreshed = chain_state(&env);
+    assert!(refreshed[0].2 >= reported[0].2 + 7 * 3600, "{refreshed:?}");
+    assert_eq!((refreshed[1], refreshed[2]), (reported[1], reported[2]));
+}
+
+#[test]
+fn the_agent_refuses_the_wrong_key_and_a_missing_table() {
+    let env = env_with_users();
+    let sockets = env.dir.path().join("tcp");
+    write_sockets(&sockets, &[]);
+    let stranger = env.stranger.path.to_str().unwrap();
+    let ledger = env.ledger.to_str().unwrap();
+    let before = env.ledger_bytes();
+    let run = env.raw(&[
+        "-u",
+        "embedded",
+        "--ledger",
+        ledger,
+        "-k",
+        stranger,
+        "agent",
+        "--device",
+        "fra-1",
+        "--sockets",
+        sockets.to_str().unwrap(),
+        "--ticks",
+        "1",
+    ]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("is not fra-1's metrics publisher"),
+        "{run:?}"
+    );
+    let publisher = env.publisher.path.to_str().unwrap();
+    let run = env.raw(&[
+        "-u",
+        "embedded",
+        "--ledger",
+        ledger,
+        "-k",
+        publisher,
+        "agent",
+        "--device",
+        "fra-1",
+        "--sockets",
+        "/nonexistent/tcp",
+        "--ticks",
+        "1",
+    ]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("no such file"), "{run:?}");
+    let run = env.raw(&[
+        "-u", "embedded", "--ledger", ledger, "-k", publisher, "agent", "--device", "nope",
+        "--ticks", "1",
+    ]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(before, env.ledger_bytes());
+}

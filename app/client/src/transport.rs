@@ -1,0 +1,143 @@
+//! What travels to and from the cluster ([`crate::cluster::Cluster`]): account filters,
+//! execution outcomes, the errors of getting there, and the transaction size limit.
+
+use anchor_lang::solana_program::instruction::Instruction;
+use solana_hash::Hash;
+use solana_keypair::Keypair;
+use solana_message::Message;
+/// Largest transaction a cluster accepts, in bytes on the wire.
+pub use solana_packet::PACKET_DATA_SIZE;
+use solana_signature::Signature;
+use solana_signer::Signer;
+use solana_transaction::Transaction;
+use solana_transaction_error::TransactionError;
+
+/// A server-side filter on the program's accounts, as `getProgramAccounts` takes them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AccountFilter {
+    /// The account data holds `bytes` at `offset`.
+    Memcmp {
+        /// Byte offset into the account data.
+        offset: usize,
+        /// The bytes expected there.
+        bytes: Vec<u8>,
+    },
+    /// The account data is exactly this long.
+    DataSize(u64),
+}
+
+impl AccountFilter {
+    /// Whether `data` passes this filter (how the embedded ledger applies it).
+    pub fn matches(&self, data: &[u8]) -> bool {
+        match self {
+            AccountFilter::Memcmp { offset, bytes } => data
+                .get(*offset..offset.saturating_add(bytes.len()))
+                .is_some_and(|window| window == bytes.as_slice()),
+            AccountFilter::DataSize(size) => data.len() as u64 == *size,
+        }
+    }
+}
+
+/// What running a transaction (for real or in simulation) produced.
+#[derive(Clone, Debug)]
+pub struct Execution {
+    /// The transaction's signature (of the simulated transaction when simulating).
+    pub signature: Signature,
+    /// Success, or the error the runtime reported.
+    pub result: Result<(), TransactionError>,
+    /// The program logs.
+    pub logs: Vec<String>,
+    /// Compute units consumed, when the runtime reports them.
+    pub compute_units: Option<u64>,
+}
+
+/// Why a transport could not answer.
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    /// The RPC endpoint could not be reached (connection refused, DNS, timeout).
+    #[error("cannot reach {url}: {reason}")]
+    Unreachable {
+        /// The endpoint.
+        url: String,
+        /// What failed.
+        reason: String,
+    },
+    /// The endpoint answered with an error.
+    #[error("{url} answered with an error: {reason}")]
+    Rpc {
+        /// The endpoint.
+        url: String,
+        /// The error.
+        reason: String,
+    },
+    /// The transaction could not be signed with the keypairs given.
+    #[error("cannot sign the transaction: {0}")]
+    Signing(String),
+    /// The signed transaction is larger than a cluster accepts.
+    #[error("{0}")]
+    TooLarge(#[from] TooLarge),
+}
+
+/// A transaction over [`PACKET_DATA_SIZE`] bytes on the wire, which a cluster refuses
+/// before executing it (its RPC answers `-32602` with this message).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "transaction too large: {bytes} bytes (max: {PACKET_DATA_SIZE} bytes); a cluster refuses \
+     it before execution"
+)]
+pub struct TooLarge {
+    /// Its size on the wire.
+    pub bytes: usize,
+}
+
+/// The size of `transaction` on the wire (what [`PACKET_DATA_SIZE`] limits).
+pub fn wire_size<T: serde::Serialize>(transaction: &T) -> usize {
+    bincode::serialized_size(transaction).map_or(usize::MAX, |size| size as usize)
+}
+
+/// Refuses `transaction` if it is larger on the wire than a cluster accepts.
+pub fn check_transaction_size<T: serde::Serialize>(transaction: &T) -> Result<(), TooLarge> {
+    let bytes = wire_size(transaction);
+    if bytes > PACKET_DATA_SIZE {
+        Err(TooLarge { bytes })
+    } else {
+        Ok(())
+    }
+}
+
+/// A legacy transaction of `instructions`, paid by `signers[0]` and signed by all of them;
+/// refused if it is larger than a cluster accepts.
+pub fn signed_transaction(
+    instructions: &[Instruction],
+    signers: &[&Keypair],
+    blockhash: Hash,
+) -> Result<Transaction, TransportError> {
+    let payer = signers
+        .first()
+        .ok_or_else(|| TransportError::Signing("no fee payer".into()))?;
+    let mut transaction =
+        Transaction::new_unsigned(Message::new(instructions, Some(&payer.pubkey())));
+    transaction
+        .try_sign(signers, blockhash)
+        .map_err(|error| TransportError::Signing(error.to_string()))?;
+    check_transaction_size(&transaction)?;
+    Ok(transaction)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_transaction_larger_than_a_cluster_accepts_is_refused_before_it_is_sent() {
+        let payer = Keypair::new();
+        let oversized = Instruction::new_with_bytes(crate::PROGRAM_ID, &[0; 1200], Vec::new());
+        match signed_transaction(&[oversized], &[&payer], Hash::default()) {
+            Err(TransportError::TooLarge(too_large)) => assert!(too_large.bytes > PACKET_DATA_SIZE),
+            other => panic!("expected TooLarge, got {other:?}"),
+        }
+        let fits = Instruction::new_with_bytes(crate::PROGRAM_ID, &[0; 900], Vec::new());
+        let transaction = signed_transaction(&[fits], &[&payer], Hash::default()).unwrap();
+        assert!(wire_size(&transaction) <= PACKET_DATA_SIZE);
+    }
+}

@@ -1,0 +1,79 @@
+//! `serviceability ledger serve`: the embedded ledger over HTTP, speaking the Solana JSON-RPC
+//! methods that clients of a program like ours use, with a validator's JSON shapes and error
+//! objects.
+//!
+//! Built on the validator's own JSON-RPC stack (`jsonrpc-core` and `jsonrpc-http-server` 18,
+//! as agave's RPC service uses them) and agave's RPC types (`solana-rpc-client-api` and the
+//! client-types crates), so requests, responses and errors are those of a validator: the
+//! same structs are serialized.
+//!
+//! State lives in the ledger file: every request opens the embedded ledger (taking its
+//! lock for the duration of the request only), so CLI invocations on the same file interleave
+//! with the server's requests. Every transaction that lands is final at once (commitment
+//! levels are accepted and all answered the same way).
+//!
+//!
+//! The same methods answer in process through [`crate::sender::LedgerSender`].
+
+use std::io;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use jsonrpc_core::IoHandler;
+use jsonrpc_http_server::{CloseHandle, ServerBuilder};
+use serviceability_host::ProgramRuntime;
+
+use crate::rpc::{self, LedgerFile};
+
+/// The port a validator's RPC listens on, and our default.
+pub const DEFAULT_PORT: u16 = 8899;
+
+/// Request-handling threads.
+const SERVER_THREADS: usize = 4;
+
+/// A running server.
+pub struct LedgerServer {
+    server: jsonrpc_http_server::Server,
+}
+
+impl LedgerServer {
+    /// Serves the ledger file at `ledger`, its program running as `runtime`, on `address`
+    /// (port 0: any free port). Returns once listening.
+    pub fn start(ledger: &Path, runtime: &ProgramRuntime, address: SocketAddr) -> io::Result<Self> {
+        let mut io = IoHandler::new();
+        rpc::register(
+            &mut io,
+            Arc::new(LedgerFile {
+                path: ledger.to_path_buf(),
+                runtime: runtime.clone(),
+            }),
+        );
+        let server = ServerBuilder::new(io)
+            .threads(SERVER_THREADS)
+            // GET /health, as a validator answers it.
+            .health_api(("/health", "getHealth"))
+            .start_http(&address)?;
+        Ok(LedgerServer { server })
+    }
+
+    /// Where it listens.
+    pub fn address(&self) -> SocketAddr {
+        *self.server.address()
+    }
+
+    /// Its URL, `http://address:port`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address())
+    }
+
+    /// A handle that stops the server from another thread.
+    pub fn close_handle(&self) -> CloseHandle {
+        self.server.close_handle()
+    }
+
+    /// Blocks until the server is closed.
+    pub fn wait(self) {
+        self.server.wait()
+    }
+}
