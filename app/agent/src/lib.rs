@@ -1,7 +1,8 @@
-//! The BGP telemetry agent's parts: reading the host's sessions ([`sockets`]), deciding what
-//! to report ([`decision`]), and writing it in the background ([`worker`]). The loop that
-//! ties them to a device runs in the CLI (`serviceability agent`).
+//! The BGP telemetry agent of one device: reading the host's sessions ([`sockets`]),
+//! deciding what to report ([`decision`]), writing it in the background ([`worker`]), and the
+//! loop that ties them to a device ([`service`]). `serviceability agent` runs it.
 
 pub mod decision;
+pub mod service;
 pub mod sockets;
 pub mod worker;

@@ -8,7 +8,9 @@ use std::time::Duration;
 use anchor_lang::prelude::Pubkey;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::validate::{parse_client_ip, parse_public_ip, parse_tunnel_net, TunnelNetArg};
+use serviceability_client::types::TunnelNet;
+
+use crate::validate::{parse_client_ip, parse_public_ip};
 
 /// Reservation, device and user administration for the serviceability program, on a
 /// cluster or on an embedded ledger.
@@ -343,8 +345,8 @@ pub enum UserCommand {
         #[command(flatten)]
         seat: SeatArgs,
         /// The user's tunnel network, a /30 or /31 (e.g. `169.254.0.0/31`).
-        #[arg(long, value_name = "CIDR", value_parser = parse_tunnel_net)]
-        tunnel_net: TunnelNetArg,
+        #[arg(long, value_name = "CIDR", value_parser = TunnelNet::from_str)]
+        tunnel_net: TunnelNet,
         /// The user's owner [default: the signer].
         #[arg(long, value_name = "PUBKEY")]
         owner: Option<Pubkey>,

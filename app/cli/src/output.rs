@@ -11,9 +11,6 @@ use serde_json::Value;
 use serviceability_client::accounts::{AdminProposal, Device, GlobalState, Reservation};
 use serviceability_client::chain::UserRecord;
 use serviceability_client::pda;
-use serviceability_client::types::{BgpStatus, DeviceStatus, UserStatus};
-
-use crate::validate::bgp_peer_ip;
 
 /// What a command produced: one JSON document and its human form.
 #[derive(Debug)]
@@ -167,7 +164,7 @@ impl DeviceView {
             code: device.code.clone(),
             owner: device.owner.to_string(),
             public_ip: Ipv4Addr::from(device.public_ip).to_string(),
-            status: device_status(&device.status).into(),
+            status: device.status.name().into(),
             max_users: device.max_users,
             users_count: device.users_count,
             reserved_seats: device.reserved_seats,
@@ -359,14 +356,10 @@ impl UserView {
             device_code: device_code.map(str::to_string),
             client_ip: Ipv4Addr::from(user.client_ip).to_string(),
             owner: user.owner.to_string(),
-            tunnel_net: format!(
-                "{}/{}",
-                Ipv4Addr::from(user.tunnel_net.network),
-                user.tunnel_net.prefix_len
-            ),
-            bgp_peer_ip: bgp_peer_ip(&user.tunnel_net).to_string(),
-            status: user_status(&user.status).into(),
-            bgp_status: bgp_status(&user.bgp_status).into(),
+            tunnel_net: user.tunnel_net.to_string(),
+            bgp_peer_ip: user.tunnel_net.bgp_peer_ip().to_string(),
+            status: user.status.name().into(),
+            bgp_status: user.bgp_status.name().into(),
             last_bgp_up_at: Timestamp::optional(user.last_bgp_up_at),
             last_bgp_reported_at: Timestamp::optional(user.last_bgp_reported_at),
             created_at: Timestamp::new(user.created_at),
@@ -436,33 +429,6 @@ impl UserView {
             }),
             "no users",
         )
-    }
-}
-
-/// `pending`, `activated`, …
-pub fn device_status(status: &DeviceStatus) -> &'static str {
-    match status {
-        DeviceStatus::Pending => "pending",
-        DeviceStatus::Activated => "activated",
-        DeviceStatus::Suspended => "suspended",
-        DeviceStatus::Drained => "drained",
-    }
-}
-
-fn user_status(status: &UserStatus) -> &'static str {
-    match status {
-        UserStatus::Pending => "pending",
-        UserStatus::Activated => "activated",
-        UserStatus::Suspended => "suspended",
-    }
-}
-
-/// `unknown`, `up`, `down`.
-pub fn bgp_status(status: &BgpStatus) -> &'static str {
-    match status {
-        BgpStatus::Unknown => "unknown",
-        BgpStatus::Up => "up",
-        BgpStatus::Down => "down",
     }
 }
 

@@ -18,8 +18,10 @@ pub mod events;
 pub mod idl;
 pub mod instructions;
 pub mod legacy;
+pub mod names;
 pub mod pda;
 pub mod transport;
+pub mod tunnel;
 
 pub use serviceability::{accounts, types, ID as PROGRAM_ID};
 

@@ -12,8 +12,7 @@ use serviceability_client::types::BgpStatus;
 use crate::args::{BgpStatusArg, SeatArgs, UserCommand};
 use crate::commands::{sent, written};
 use crate::context::{CliError, CliResult, Context};
-use crate::output::{bgp_status, DeviceView, Outcome, Timestamp, UserView};
-use crate::validate::bgp_peer_ip;
+use crate::output::{DeviceView, Outcome, Timestamp, UserView};
 
 /// Runs a `user` command.
 pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Outcome> {
@@ -47,7 +46,7 @@ pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Outcome> {
                     )));
                 }
             }
-            let tunnel = tunnel_net.to_idl();
+            let tunnel = *tunnel_net;
             if let Some(claim) = chain::tunnel_claim(context.cluster(), &device, &tunnel)? {
                 return Err(CliError::chain(format!(
                     "the tunnel {tunnel_net} is already in use on {} by the user {}: two users \
@@ -55,7 +54,7 @@ pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Outcome> {
                      device could not tell their sessions apart. Choose another tunnel network",
                     state.code,
                     claim.user,
-                    bgp_peer_ip(&tunnel)
+                    tunnel.bgp_peer_ip()
                 )));
             }
             let authority = context.signer_pubkey()?;
@@ -187,8 +186,8 @@ pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Outcome> {
                     "BGP status of {} on {}: {} -> {}",
                     seat.client_ip,
                     state.code,
-                    bgp_status(&record.user.bgp_status),
-                    bgp_status(&status)
+                    record.user.bgp_status.name(),
+                    status.name()
                 ),
                 json!({ "user": user }),
                 "",

@@ -1,0 +1,519 @@
+//! The agent's loop over one device: each tick reads the device's users from the chain (the
+//! truth, whatever was sent before), reads the host's established BGP sessions, decides each
+//! user's status ([`Decider`]) and hands the updates to the background [`Worker`]; the tick
+//! never waits for a submission. Updates still in flight are not decided again until the
+//! worker reports them. Logs are structured (`tracing`): every tick logs what it saw and the
+//! [`Counters`].
+
+use std::collections::HashSet;
+use std::net::Ipv4Addr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anchor_lang::prelude::Pubkey;
+use serde::Serialize;
+use serviceability_client::chain;
+use serviceability_client::cluster::Cluster;
+use tracing::{error, info, warn};
+
+use crate::decision::{Decider, Update, UserState};
+use crate::sockets::{established_peers, SocketSource};
+use crate::worker::{Worker, WorkerEvent};
+
+/// What the agent has done, logged every tick and returned when it stops.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counters {
+    /// Ticks run.
+    pub ticks: u64,
+    /// Transactions landed.
+    pub submissions: u64,
+    /// Status updates landed.
+    pub updates: u64,
+    /// Attempts retried after a transport failure.
+    pub retries: u64,
+    /// Transactions that failed for good.
+    pub failures: u64,
+    /// Updates abandoned at shutdown.
+    pub abandoned: u64,
+    /// Ticks whose chain or socket read failed.
+    pub read_errors: u64,
+}
+
+/// The chain side of a tick: the device's users as the decision needs them, and the
+/// cluster's clock (unix seconds).
+pub struct ChainView {
+    /// Every user of the device.
+    pub users: Vec<UserState>,
+    /// The cluster's `Clock::unix_timestamp`.
+    pub now: i64,
+}
+
+/// The agent's one seam for reads: the device's users and the clock. [`read_chain`] is the
+/// real one.
+pub type ReadChain = Box<dyn FnMut(&Pubkey) -> Result<ChainView, String> + Send>;
+
+/// Reads through `cluster`: the device's users (filtered on the server) and the Clock sysvar.
+pub fn read_chain(cluster: Cluster) -> ReadChain {
+    Box::new(move |device| {
+        let users = chain::users(&cluster, Some(device)).map_err(|error| error.to_string())?;
+        let now = cluster
+            .clock()
+            .map_err(|error| error.to_string())?
+            .unix_timestamp;
+        let users = users
+            .iter()
+            .map(|(_, record)| UserState {
+                client_ip: Ipv4Addr::from(record.user.client_ip),
+                peer_ip: record.user.tunnel_net.bgp_peer_ip(),
+                status: record.user.bgp_status,
+                last_reported_at: record.user.last_bgp_reported_at,
+            })
+            .collect();
+        Ok(ChainView { users, now })
+    })
+}
+
+/// How the loop runs.
+#[derive(Clone, Debug)]
+pub struct Schedule {
+    /// Time between the starts of two ticks.
+    pub interval: Duration,
+    /// Stop after this many ticks (once everything queued has been sent); `None`: until
+    /// stopped.
+    pub ticks: Option<u64>,
+}
+
+/// How the loop ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stopped {
+    /// Whether `stop` was raised (a signal) rather than the ticks running out.
+    pub signalled: bool,
+    /// The final counters.
+    pub counters: Counters,
+}
+
+/// What one tick saw and decided.
+struct TickReport {
+    users: usize,
+    up: usize,
+    down: usize,
+    in_grace: usize,
+    submitted: Vec<Update>,
+    decision_time: Duration,
+}
+
+/// One device's agent: its reads, its decisions, its worker and its counters.
+pub struct Agent {
+    device: Pubkey,
+    read_chain: ReadChain,
+    sockets: SocketSource,
+    bgp_port: u16,
+    decider: Decider,
+    worker: Worker,
+    counters: Counters,
+    in_flight: HashSet<Ipv4Addr>,
+}
+
+impl Agent {
+    /// The agent of `device`, reading users with `read_chain`, sessions on `bgp_port` from
+    /// `sockets`, deciding with `decider` and sending through `worker`.
+    pub fn new(
+        device: Pubkey,
+        read_chain: ReadChain,
+        sockets: SocketSource,
+        bgp_port: u16,
+        decider: Decider,
+        worker: Worker,
+    ) -> Self {
+        Agent {
+            device,
+            read_chain,
+            sockets,
+            bgp_port,
+            decider,
+            worker,
+            counters: Counters::default(),
+            in_flight: HashSet::new(),
+        }
+    }
+
+    /// The counters so far.
+    pub fn counters(&self) -> &Counters {
+        &self.counters
+    }
+
+    /// Runs one tick: reads, decides, hands the updates to the worker, takes in what the
+    /// worker reported, logs. A failed read is counted and logged; nothing is decided from a
+    /// stale view.
+    pub fn tick(&mut self) {
+        self.counters.ticks += 1;
+        match self.observe() {
+            Ok(report) => {
+                self.in_flight
+                    .extend(report.submitted.iter().map(|update| update.client_ip));
+                let submitted = report.submitted.len();
+                self.worker.submit(report.submitted);
+                self.handle(self.worker.events());
+                let counters = &self.counters;
+                info!(
+                    tick = counters.ticks,
+                    users = report.users,
+                    up = report.up,
+                    down = report.down,
+                    in_grace = report.in_grace,
+                    submitted,
+                    in_flight = self.in_flight.len(),
+                    decision_ms = report.decision_time.as_secs_f64() * 1e3,
+                    submissions = counters.submissions,
+                    updates = counters.updates,
+                    retries = counters.retries,
+                    failures = counters.failures,
+                    read_errors = counters.read_errors,
+                    "tick"
+                );
+            }
+            Err(reason) => {
+                self.counters.read_errors += 1;
+                self.handle(self.worker.events());
+                warn!(tick = self.counters.ticks, error = %reason, read_errors = self.counters.read_errors, "tick skipped");
+            }
+        }
+    }
+
+    /// Ticks every `schedule.interval` until the ticks run out or `stop` is raised, then
+    /// stops the worker: after the last tick it sends what is queued; on `stop` it finishes
+    /// the transaction under way and abandons the rest (each logged).
+    pub fn run(mut self, schedule: &Schedule, stop: &AtomicBool) -> Stopped {
+        loop {
+            let started = Instant::now();
+            self.tick();
+            let done = schedule
+                .ticks
+                .is_some_and(|ticks| self.counters.ticks >= ticks);
+            if done || stop.load(Ordering::SeqCst) {
+                break;
+            }
+            let wait_until = started + schedule.interval;
+            while Instant::now() < wait_until && !stop.load(Ordering::SeqCst) {
+                std::thread::sleep((wait_until - Instant::now()).min(Duration::from_millis(50)));
+            }
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
+        }
+        let signalled = stop.load(Ordering::SeqCst);
+        let Agent {
+            worker,
+            mut counters,
+            mut in_flight,
+            ..
+        } = self;
+        let events = if signalled {
+            info!(
+                in_flight = in_flight.len(),
+                "signal received: finishing the transaction under way, abandoning the rest"
+            );
+            worker.stop()
+        } else {
+            info!(
+                in_flight = in_flight.len(),
+                "ticks done: sending what is queued"
+            );
+            worker.drain()
+        };
+        record(events, &mut counters, &mut in_flight);
+        info!(
+            ticks = counters.ticks,
+            submissions = counters.submissions,
+            updates = counters.updates,
+            retries = counters.retries,
+            failures = counters.failures,
+            abandoned = counters.abandoned,
+            read_errors = counters.read_errors,
+            "agent stopped"
+        );
+        Stopped {
+            signalled,
+            counters,
+        }
+    }
+
+    fn observe(&mut self) -> Result<TickReport, String> {
+        let view = (self.read_chain)(&self.device)?;
+        let table = self
+            .sockets
+            .read()
+            .map_err(|error| format!("cannot read the socket tables: {error}"))?;
+        let started = Instant::now();
+        let established = established_peers(&table, self.bgp_port);
+        let decisions = self.decider.decide(&view.users, &established, view.now);
+        let decision_time = started.elapsed();
+        let submitted = decisions
+            .updates
+            .into_iter()
+            .filter(|update| !self.in_flight.contains(&update.client_ip))
+            .collect();
+        Ok(TickReport {
+            users: view.users.len(),
+            up: decisions.up,
+            down: decisions.down,
+            in_grace: decisions.in_grace,
+            submitted,
+            decision_time,
+        })
+    }
+
+    fn handle(&mut self, events: Vec<WorkerEvent>) {
+        record(events, &mut self.counters, &mut self.in_flight);
+    }
+}
+
+/// Counts and logs what the worker reported; landed, failed and abandoned updates are no
+/// longer in flight.
+fn record(events: Vec<WorkerEvent>, counters: &mut Counters, in_flight: &mut HashSet<Ipv4Addr>) {
+    for event in events {
+        match event {
+            WorkerEvent::Landed {
+                updates,
+                signature,
+                attempts,
+            } => {
+                counters.submissions += 1;
+                counters.updates += updates.len() as u64;
+                for update in &updates {
+                    in_flight.remove(&update.client_ip);
+                    info!(
+                        client_ip = %update.client_ip,
+                        status = %update.status,
+                        reason = ?update.reason,
+                        %signature,
+                        "status recorded"
+                    );
+                }
+                info!(updates = updates.len(), %signature, attempts, "transaction landed");
+            }
+            WorkerEvent::Retrying {
+                updates,
+                attempt,
+                delay,
+                error,
+            } => {
+                counters.retries += 1;
+                warn!(updates, attempt, delay_ms = delay.as_millis() as u64, %error, "send failed; retrying");
+            }
+            WorkerEvent::Failed {
+                updates,
+                attempts,
+                error,
+            } => {
+                counters.failures += 1;
+                for update in &updates {
+                    in_flight.remove(&update.client_ip);
+                }
+                error!(updates = updates.len(), attempts, %error, "transaction failed; the next tick decides again from the chain");
+            }
+            WorkerEvent::Abandoned { updates } => {
+                counters.abandoned += updates.len() as u64;
+                for update in &updates {
+                    in_flight.remove(&update.client_ip);
+                }
+                warn!(
+                    updates = updates.len(),
+                    client_ips = %updates.iter().map(|u| u.client_ip.to_string()).collect::<Vec<_>>().join(","),
+                    "abandoned at shutdown"
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use anchor_lang::solana_program::instruction::Instruction;
+    use serviceability_client::instructions as ix;
+    use serviceability_client::transport::Execution;
+    use serviceability_client::types::BgpStatus;
+    use solana_keypair::Keypair;
+    use solana_signature::Signature;
+    use solana_signer::Signer;
+
+    use super::*;
+    use crate::decision::Policy;
+    use crate::sockets::{proc_ipv4_endpoint, proc_line};
+    use crate::worker::{Backoff, Submit};
+
+    const BGP_PORT: u16 = 179;
+    const NOW: i64 = 1_700_000_000;
+
+    /// A user of the device on the /31 `169.254.0.{2*index}`, never reported.
+    fn user(index: u8) -> UserState {
+        UserState {
+            client_ip: Ipv4Addr::new(100, 64, 0, index),
+            peer_ip: Ipv4Addr::new(169, 254, 0, 2 * index + 1),
+            status: BgpStatus::Unknown,
+            last_reported_at: 0,
+        }
+    }
+
+    /// The socket table of a host with one established BGP session, from `peer`.
+    fn sockets_with_session_from(dir: &tempfile::TempDir, peer: Ipv4Addr) -> SocketSource {
+        let path = dir.path().join("tcp");
+        let line = proc_line(
+            0,
+            &proc_ipv4_endpoint(Ipv4Addr::new(169, 254, 0, 0), BGP_PORT),
+            &proc_ipv4_endpoint(peer, 40_000),
+            "01",
+        );
+        std::fs::write(
+            &path,
+            format!("  sl  local_address rem_address   st\n{line}\n"),
+        )
+        .unwrap();
+        SocketSource::File(path)
+    }
+
+    /// A worker whose sends all land, recording their instructions.
+    fn recording_worker(
+        publisher: &Keypair,
+        device: Pubkey,
+    ) -> (Worker, Arc<Mutex<Vec<Instruction>>>) {
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let record = Arc::clone(&sent);
+        let submit: Submit = Box::new(move |instructions, _| {
+            record.lock().unwrap().extend_from_slice(instructions);
+            Ok(Execution {
+                signature: Signature::default(),
+                result: Ok(()),
+                logs: Vec::new(),
+                compute_units: None,
+            })
+        });
+        let worker = Worker::spawn(
+            submit,
+            publisher.insecure_clone(),
+            device,
+            Backoff::default(),
+        );
+        (worker, sent)
+    }
+
+    fn policy() -> Policy {
+        Policy {
+            refresh_interval_secs: 3_600,
+            down_grace_secs: 0,
+        }
+    }
+
+    #[test]
+    fn a_tick_reports_each_user_from_the_sessions_and_the_last_tick_sends_what_is_queued() {
+        let dir = tempfile::tempdir().unwrap();
+        let publisher = Keypair::new();
+        let device = Pubkey::new_unique();
+        let (worker, sent) = recording_worker(&publisher, device);
+        let read: ReadChain = Box::new(|_| {
+            Ok(ChainView {
+                users: vec![user(1), user(2)],
+                now: NOW,
+            })
+        });
+        let agent = Agent::new(
+            device,
+            read,
+            sockets_with_session_from(&dir, user(1).peer_ip),
+            BGP_PORT,
+            Decider::new(policy()),
+            worker,
+        );
+        let schedule = Schedule {
+            interval: Duration::from_millis(1),
+            ticks: Some(1),
+        };
+        let stopped = agent.run(&schedule, &AtomicBool::new(false));
+
+        assert!(!stopped.signalled);
+        assert_eq!(
+            stopped.counters,
+            Counters {
+                ticks: 1,
+                submissions: 1,
+                updates: 2,
+                ..Counters::default()
+            }
+        );
+        let expected = [
+            ix::set_user_bgp_status(publisher.pubkey(), device, user(1).client_ip, BgpStatus::Up),
+            ix::set_user_bgp_status(
+                publisher.pubkey(),
+                device,
+                user(2).client_ip,
+                BgpStatus::Down,
+            ),
+        ];
+        assert_eq!(*sent.lock().unwrap(), expected);
+    }
+
+    #[test]
+    fn a_failed_read_is_counted_and_nothing_is_decided_from_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let publisher = Keypair::new();
+        let device = Pubkey::new_unique();
+        let (worker, sent) = recording_worker(&publisher, device);
+        let read: ReadChain = Box::new(|_| Err("cannot reach http://127.0.0.1:1".into()));
+        let mut agent = Agent::new(
+            device,
+            read,
+            sockets_with_session_from(&dir, user(1).peer_ip),
+            BGP_PORT,
+            Decider::new(policy()),
+            worker,
+        );
+        agent.tick();
+        agent.tick();
+        assert_eq!(agent.counters().read_errors, 2);
+        let stopped = agent.run(
+            &Schedule {
+                interval: Duration::from_millis(1),
+                ticks: Some(3),
+            },
+            &AtomicBool::new(false),
+        );
+        assert_eq!(stopped.counters.ticks, 3);
+        assert_eq!(stopped.counters.read_errors, 3);
+        assert_eq!(stopped.counters.submissions, 0);
+        assert!(sent.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_raised_stop_ends_the_loop_after_the_tick_under_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let publisher = Keypair::new();
+        let device = Pubkey::new_unique();
+        let (worker, _) = recording_worker(&publisher, device);
+        let read: ReadChain = Box::new(|_| {
+            Ok(ChainView {
+                users: vec![user(1)],
+                now: NOW,
+            })
+        });
+        let agent = Agent::new(
+            device,
+            read,
+            sockets_with_session_from(&dir, user(1).peer_ip),
+            BGP_PORT,
+            Decider::new(policy()),
+            worker,
+        );
+        let schedule = Schedule {
+            interval: Duration::from_secs(3_600),
+            ticks: None,
+        };
+        let stopped = agent.run(&schedule, &AtomicBool::new(true));
+        assert!(stopped.signalled);
+        assert_eq!(
+            stopped.counters.ticks, 1,
+            "no second tick, no hour-long wait"
+        );
+    }
+}
