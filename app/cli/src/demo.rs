@@ -10,7 +10,9 @@ use solana_signer::Signer;
 
 use crate::args::{Cli, OutputFormat};
 use crate::commands::dispatch;
-use crate::context::{program_runtime, CliError, CliResult, Context};
+use crate::config::program_runtime;
+use crate::context::Context;
+use crate::error::{CliError, CliResult};
 use crate::output::Outcome;
 
 /// The demo's cast: one key per role.

@@ -2,8 +2,10 @@
 
 mod args;
 mod commands;
+mod config;
 mod context;
 mod demo;
+mod error;
 mod output;
 mod validate;
 
@@ -14,7 +16,9 @@ use clap::Parser;
 use std::net::SocketAddr;
 
 use crate::args::{Cli, Command, LedgerCommand, OutputFormat};
-use crate::context::{CliResult, Context, Settings};
+use crate::config::Settings;
+use crate::context::Context;
+use crate::error::CliResult;
 use crate::output::Outcome;
 
 /// Parses the command line, runs the command, prints its outcome, and maps failures to exit

@@ -9,7 +9,8 @@ use crate::args::{
     AllowlistCommand, AuthorityCommand, AuthoritySetArgs, PauseCommand, ProposeAdminArgs,
 };
 use crate::commands::{sent, written};
-use crate::context::{CliError, CliResult, Context};
+use crate::context::Context;
+use crate::error::{CliError, CliResult};
 use crate::output::{list, GlobalStateView, Outcome};
 
 /// `init`

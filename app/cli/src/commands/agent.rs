@@ -14,7 +14,9 @@ use solana_signer::Signer;
 use tracing::info;
 
 use crate::args::{AgentArgs, OutputFormat};
-use crate::context::{resolve_device, CliError, CliResult, Settings};
+use crate::config::Settings;
+use crate::context::resolve_device;
+use crate::error::{CliError, CliResult};
 use crate::output::{key_values, Outcome};
 
 /// Runs the agent until `--ticks` are done or SIGINT/SIGTERM.

@@ -4,7 +4,8 @@ use serde::Serialize;
 use serde_json::json;
 use serviceability_client::chain;
 
-use crate::context::{CliResult, Context, EXIT_CHAIN};
+use crate::context::Context;
+use crate::error::{CliResult, EXIT_CHAIN};
 use crate::output::{list, Outcome};
 
 /// One device's counters and what was found.

@@ -7,7 +7,8 @@ use serviceability_client::{chain, pda};
 
 use crate::args::{DeviceCommand, DeviceStatusArg};
 use crate::commands::{sent, written};
-use crate::context::{CliError, CliResult, Context};
+use crate::context::Context;
+use crate::error::{CliError, CliResult};
 use crate::output::{DeviceView, Outcome};
 use crate::validate::is_valid_device_code;
 

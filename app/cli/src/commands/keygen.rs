@@ -10,7 +10,8 @@ use serde_json::json;
 use solana_keypair::{write_keypair, Keypair};
 use solana_signer::Signer;
 
-use crate::context::{default_keypair_path, CliError, CliResult};
+use crate::config::default_keypair_path;
+use crate::error::{CliError, CliResult};
 use crate::output::Outcome;
 
 /// Writes a new keypair to `outfile` (default: the Solana CLI's default keypair path) in the

@@ -11,7 +11,9 @@ use serviceability_localnet::ledger::EmbeddedLedger;
 use serviceability_localnet::server::LedgerServer;
 
 use crate::args::{LedgerCommand, OutputFormat};
-use crate::context::{CliError, CliResult, Context, Settings, Target};
+use crate::config::{Settings, Target};
+use crate::context::Context;
+use crate::error::{CliError, CliResult};
 use crate::output::{key_values, Outcome, Timestamp};
 
 /// Runs a `ledger` command.

@@ -14,7 +14,8 @@ use serde_json::{json, Map, Value};
 use solana_signature::Signature;
 
 use crate::args::Command;
-use crate::context::{CliResult, Context};
+use crate::context::Context;
+use crate::error::CliResult;
 use crate::output::Outcome;
 
 /// The signature of a sent write; with `--dry-run`, returns the dry run's outcome from the

@@ -10,7 +10,8 @@ use serviceability_client::{chain, pda};
 
 use crate::args::{ReservationCommand, SeatArgs};
 use crate::commands::{sent, written};
-use crate::context::{CliError, CliResult, Context, Submission};
+use crate::context::{Context, Submission};
+use crate::error::{CliError, CliResult};
 use crate::output::{DeviceView, Outcome, ReservationView};
 
 /// Prune instructions per transaction: each adds a reservation and usually nothing else new,

@@ -11,7 +11,8 @@ use serviceability_client::types::BgpStatus;
 
 use crate::args::{BgpStatusArg, SeatArgs, UserCommand};
 use crate::commands::{sent, written};
-use crate::context::{CliError, CliResult, Context};
+use crate::context::Context;
+use crate::error::{CliError, CliResult};
 use crate::output::{DeviceView, Outcome, Timestamp, UserView};
 
 /// Runs a `user` command.

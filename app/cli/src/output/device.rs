@@ -1,0 +1,106 @@
+//! A device: `device show`/`list`, and the device a write changed.
+
+use std::net::Ipv4Addr;
+
+use anchor_lang::prelude::Pubkey;
+use serde::Serialize;
+use serviceability_client::accounts::Device;
+
+use super::table::{key_values, list};
+
+/// A Device.
+#[derive(Clone, Debug, Serialize)]
+pub struct DeviceView {
+    /// Its address.
+    pub address: String,
+    /// Its code.
+    pub code: String,
+    /// The foundation key that created it (gets the rent back).
+    pub owner: String,
+    /// Its public IP.
+    pub public_ip: String,
+    /// `pending`, `activated`, `suspended` or `drained`.
+    pub status: String,
+    /// Capacity.
+    pub max_users: u16,
+    /// Users on it.
+    pub users_count: u16,
+    /// Seats held by reservations.
+    pub reserved_seats: u16,
+    /// `max_users - users_count - reserved_seats` (0 when over capacity).
+    pub free_seats: u32,
+    /// Who signs its BGP reports.
+    pub metrics_publisher: String,
+}
+
+impl DeviceView {
+    /// The view of `device` at `address`.
+    pub fn new(address: &Pubkey, device: &Device) -> Self {
+        let in_use = u32::from(device.users_count) + u32::from(device.reserved_seats);
+        DeviceView {
+            address: address.to_string(),
+            code: device.code.clone(),
+            owner: device.owner.to_string(),
+            public_ip: Ipv4Addr::from(device.public_ip).to_string(),
+            status: device.status.name().into(),
+            max_users: device.max_users,
+            users_count: device.users_count,
+            reserved_seats: device.reserved_seats,
+            free_seats: u32::from(device.max_users).saturating_sub(in_use),
+            metrics_publisher: device.metrics_publisher.to_string(),
+        }
+    }
+
+    /// `fra-1: 2 users + 1 reserved of 3 seats (0 free)`.
+    pub fn seats_line(&self) -> String {
+        format!(
+            "{}: {} users + {} reserved of {} seats ({} free)",
+            self.code, self.users_count, self.reserved_seats, self.max_users, self.free_seats
+        )
+    }
+
+    /// Key/value table.
+    pub fn table(&self) -> String {
+        key_values(&[
+            ("Device", self.address.clone()),
+            ("Code", self.code.clone()),
+            ("Status", self.status.clone()),
+            ("Public IP", self.public_ip.clone()),
+            ("Max users", self.max_users.to_string()),
+            ("Users", self.users_count.to_string()),
+            ("Reserved seats", self.reserved_seats.to_string()),
+            ("Free seats", self.free_seats.to_string()),
+            ("Owner", self.owner.clone()),
+            ("Metrics publisher", self.metrics_publisher.clone()),
+        ])
+    }
+
+    /// Table of several devices.
+    pub fn list_table(devices: &[DeviceView]) -> String {
+        list(
+            &[
+                "CODE",
+                "STATUS",
+                "PUBLIC IP",
+                "USERS",
+                "RESERVED",
+                "MAX",
+                "FREE",
+                "ADDRESS",
+            ],
+            devices.iter().map(|d| {
+                vec![
+                    d.code.clone(),
+                    d.status.clone(),
+                    d.public_ip.clone(),
+                    d.users_count.to_string(),
+                    d.reserved_seats.to_string(),
+                    d.max_users.to_string(),
+                    d.free_seats.to_string(),
+                    d.address.clone(),
+                ]
+            }),
+            "no devices",
+        )
+    }
+}

@@ -1,0 +1,96 @@
+//! A reservation: `reservation show`/`list`, and the seat a write reserved.
+
+use std::net::Ipv4Addr;
+
+use anchor_lang::prelude::Pubkey;
+use serde::Serialize;
+use serviceability_client::accounts::Reservation;
+
+use super::table::{key_values, list, yes_no};
+use super::timestamp::{optional_text, Timestamp};
+
+/// A Reservation.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReservationView {
+    /// Its address.
+    pub address: String,
+    /// The device's address.
+    pub device: String,
+    /// The device's code, when the device exists.
+    pub device_code: Option<String>,
+    /// The client IP.
+    pub client_ip: String,
+    /// Who paid the rent (and gets it back).
+    pub payer: String,
+    /// When it was made.
+    pub reserved_at: Timestamp,
+    /// When it expires; `null` for never.
+    pub expires_at: Option<Timestamp>,
+    /// Whether it has expired by the cluster's clock (and can be pruned).
+    pub expired: bool,
+}
+
+impl ReservationView {
+    /// The view of `reservation` at `address`, judged against the cluster time `now`.
+    pub fn new(
+        address: &Pubkey,
+        reservation: &Reservation,
+        device_code: Option<&str>,
+        now: i64,
+    ) -> Self {
+        ReservationView {
+            address: address.to_string(),
+            device: reservation.device.to_string(),
+            device_code: device_code.map(str::to_string),
+            client_ip: Ipv4Addr::from(reservation.client_ip).to_string(),
+            payer: reservation.payer.to_string(),
+            reserved_at: Timestamp::new(reservation.reserved_at),
+            expires_at: Timestamp::optional(reservation.expires_at),
+            expired: reservation.expires_at != 0 && now >= reservation.expires_at,
+        }
+    }
+
+    fn device_name(&self) -> String {
+        self.device_code
+            .clone()
+            .unwrap_or_else(|| self.device.clone())
+    }
+
+    /// Key/value table.
+    pub fn table(&self) -> String {
+        key_values(&[
+            ("Reservation", self.address.clone()),
+            ("Device", self.device_name()),
+            ("Client IP", self.client_ip.clone()),
+            ("Reserved at", self.reserved_at.rfc3339.clone()),
+            ("Expires at", optional_text(&self.expires_at, "never")),
+            ("Expired", yes_no(self.expired)),
+            ("Payer", self.payer.clone()),
+        ])
+    }
+
+    /// Table of several reservations.
+    pub fn list_table(reservations: &[ReservationView]) -> String {
+        list(
+            &[
+                "DEVICE",
+                "CLIENT IP",
+                "RESERVED AT",
+                "EXPIRES AT",
+                "EXPIRED",
+                "ADDRESS",
+            ],
+            reservations.iter().map(|r| {
+                vec![
+                    r.device_name(),
+                    r.client_ip.clone(),
+                    r.reserved_at.rfc3339.clone(),
+                    optional_text(&r.expires_at, "never"),
+                    yes_no(r.expired),
+                    r.address.clone(),
+                ]
+            }),
+            "no reservations",
+        )
+    }
+}
