@@ -1,4 +1,4 @@
-//! What travels to and from the cluster ([`crate::cluster::Cluster`]): account filters,
+//! What travels to and from the cluster (through `Cluster`): account filters,
 //! execution outcomes, the errors of getting there, and the transaction size limit.
 
 use anchor_lang::solana_program::instruction::Instruction;

@@ -8,9 +8,9 @@ use serviceability_client::types::AuthorityUpdate;
 use crate::args::{
     AllowlistCommand, AuthorityCommand, AuthoritySetArgs, PauseCommand, ProposeAdminArgs,
 };
-use crate::commands::{sent, written};
-use crate::context::Context;
+use crate::context::{Context, Submission};
 use crate::error::{CliError, CliResult};
+use crate::output::written;
 use crate::output::{list, GlobalStateView, Outcome};
 
 /// `init`
@@ -28,7 +28,10 @@ pub fn init(context: &mut Context) -> CliResult<Outcome> {
         // with the signer as upgrade authority (kept only if the initialization lands).
         ledger.deploy_as(admin);
     }
-    let signature = sent!(context.submit("init", vec![ix::initialize(admin)])?);
+    let signature = match context.submit("init", vec![ix::initialize(admin)])? {
+        Submission::Sent(signature) => signature,
+        Submission::DryRun(outcome) => return Ok(outcome),
+    };
     let state = state_view(context)?;
     Ok(written(
         &signature,
@@ -82,7 +85,10 @@ pub fn authority(context: &mut Context, command: &AuthorityCommand) -> CliResult
         (None, None) => unreachable!("clap requires one of the two"),
     };
     let admin = context.signer_pubkey()?;
-    let signature = sent!(context.submit("authority set", vec![ix::set_authority(admin, update)])?);
+    let signature = match context.submit("authority set", vec![ix::set_authority(admin, update)])? {
+        Submission::Sent(signature) => signature,
+        Submission::DryRun(outcome) => return Ok(outcome),
+    };
     let state = state_view(context)?;
     Ok(written(
         &signature,
@@ -111,7 +117,10 @@ fn propose_admin(context: &mut Context, args: &ProposeAdminArgs) -> CliResult<Ou
     };
     let admin = context.signer_pubkey()?;
     let instruction = ix::propose_admin(admin, args.new_admin);
-    let signature = sent!(context.submit("authority propose-admin", vec![instruction])?);
+    let signature = match context.submit("authority propose-admin", vec![instruction])? {
+        Submission::Sent(signature) => signature,
+        Submission::DryRun(outcome) => return Ok(outcome),
+    };
     let state = state_view(context)?;
     Ok(written(
         &signature,
@@ -136,7 +145,10 @@ fn accept_admin(context: &mut Context) -> CliResult<Outcome> {
         Some(_) => {}
     }
     let instruction = ix::accept_admin(signer, state.admin);
-    let signature = sent!(context.submit("authority accept-admin", vec![instruction])?);
+    let signature = match context.submit("authority accept-admin", vec![instruction])? {
+        Submission::Sent(signature) => signature,
+        Submission::DryRun(outcome) => return Ok(outcome),
+    };
     let state = state_view(context)?;
     Ok(written(
         &signature,
@@ -181,7 +193,10 @@ pub fn allowlist(context: &mut Context, command: &AllowlistCommand) -> CliResult
             )
         }
     };
-    let signature = sent!(context.submit("allowlist", vec![instruction])?);
+    let signature = match context.submit("allowlist", vec![instruction])? {
+        Submission::Sent(signature) => signature,
+        Submission::DryRun(outcome) => return Ok(outcome),
+    };
     let state = state_view(context)?;
     Ok(written(
         &signature,
@@ -202,7 +217,10 @@ pub fn pause(context: &mut Context, command: &PauseCommand) -> CliResult<Outcome
         "reservations resume"
     };
     let signature =
-        sent!(context.submit(action, vec![ix::set_reservations_paused(admin, paused)])?);
+        match context.submit(action, vec![ix::set_reservations_paused(admin, paused)])? {
+            Submission::Sent(signature) => signature,
+            Submission::DryRun(outcome) => return Ok(outcome),
+        };
     let state = context.global_state()?;
     let summary = if state.reservations_paused {
         "New reservations are paused"

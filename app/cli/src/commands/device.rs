@@ -6,9 +6,9 @@ use serviceability_client::types::{CreateDeviceArgs, DeviceStatus, UpdateDeviceA
 use serviceability_client::{chain, pda};
 
 use crate::args::{DeviceCommand, DeviceStatusArg};
-use crate::commands::{sent, written};
-use crate::context::Context;
+use crate::context::{Context, Submission};
 use crate::error::{CliError, CliResult};
+use crate::output::written;
 use crate::output::{DeviceView, Outcome};
 use crate::validate::is_valid_device_code;
 
@@ -41,7 +41,10 @@ pub fn run(context: &mut Context, command: &DeviceCommand) -> CliResult<Outcome>
                 metrics_publisher: *metrics_publisher,
             };
             let signature =
-                sent!(context.submit("device create", vec![ix::create_device(foundation, args)])?);
+                match context.submit("device create", vec![ix::create_device(foundation, args)])? {
+                    Submission::Sent(signature) => signature,
+                    Submission::DryRun(outcome) => return Ok(outcome),
+                };
             let view = fetch_view(context, code)?;
             Ok(written(
                 &signature,
@@ -78,12 +81,16 @@ pub fn run(context: &mut Context, command: &DeviceCommand) -> CliResult<Outcome>
             }
             let (address, before) = context.device(device)?;
             let foundation = context.signer_pubkey()?;
-            let signature = sent!(context
+            let signature = match context
                 .submit(
                     "device update",
-                    vec![ix::update_device(foundation, address, args)]
+                    vec![ix::update_device(foundation, address, args)],
                 )
-                .map_err(|error| error.with_device(&DeviceView::new(&address, &before)))?);
+                .map_err(|error| error.with_device(&DeviceView::new(&address, &before)))?
+            {
+                Submission::Sent(signature) => signature,
+                Submission::DryRun(outcome) => return Ok(outcome),
+            };
             let view = fetch_view(context, &before.code)?;
             Ok(written(
                 &signature,
@@ -109,12 +116,16 @@ pub fn run(context: &mut Context, command: &DeviceCommand) -> CliResult<Outcome>
             let (address, device) = context.device(device)?;
             let view = DeviceView::new(&address, &device);
             let foundation = context.signer_pubkey()?;
-            let signature = sent!(context
+            let signature = match context
                 .submit(
                     "device close",
-                    vec![ix::close_device(foundation, address, device.owner)]
+                    vec![ix::close_device(foundation, address, device.owner)],
                 )
-                .map_err(|error| error.with_device(&view))?);
+                .map_err(|error| error.with_device(&view))?
+            {
+                Submission::Sent(signature) => signature,
+                Submission::DryRun(outcome) => return Ok(outcome),
+            };
             Ok(written(
                 &signature,
                 &format!(

@@ -9,9 +9,9 @@ use serviceability_client::instructions as ix;
 use serviceability_client::{chain, pda};
 
 use crate::args::{ReservationCommand, SeatArgs};
-use crate::commands::{sent, written};
 use crate::context::{Context, Submission};
 use crate::error::{CliError, CliResult};
+use crate::output::written;
 use crate::output::{DeviceView, Outcome, ReservationView};
 
 /// Prune instructions per transaction: each adds a reservation and usually nothing else new,
@@ -45,17 +45,21 @@ pub fn run(context: &mut Context, command: &ReservationCommand) -> CliResult<Out
                 )));
             }
             let authority = context.signer_pubkey()?;
-            let signature = sent!(context
+            let signature = match context
                 .submit(
                     "reservation reserve",
                     vec![ix::reserve_connection(
                         authority,
                         device,
                         seat.client_ip,
-                        ttl_secs
-                    )]
+                        ttl_secs,
+                    )],
                 )
-                .map_err(|error| error.with_device(&DeviceView::new(&device, &state)))?);
+                .map_err(|error| error.with_device(&DeviceView::new(&device, &state)))?
+            {
+                Submission::Sent(signature) => signature,
+                Submission::DryRun(outcome) => return Ok(outcome),
+            };
             let (reservation, device_view) = seat_views(context, &device, seat.client_ip)?;
             let reservation = reservation.ok_or_else(|| {
                 CliError::chain("the reservation is not visible after it was confirmed")
@@ -81,15 +85,18 @@ pub fn run(context: &mut Context, command: &ReservationCommand) -> CliResult<Out
         ReservationCommand::Close { seat } => {
             let (device, state, reservation) = existing(context, seat)?;
             let authority = context.signer_pubkey()?;
-            let signature = sent!(context.submit(
+            let signature = match context.submit(
                 "reservation close",
                 vec![ix::close_reservation(
                     authority,
                     device,
                     seat.client_ip,
-                    reservation.payer
-                )]
-            )?);
+                    reservation.payer,
+                )],
+            )? {
+                Submission::Sent(signature) => signature,
+                Submission::DryRun(outcome) => return Ok(outcome),
+            };
             let (_, device_view) = seat_views(context, &device, seat.client_ip)?;
             Ok(written(
                 &signature,

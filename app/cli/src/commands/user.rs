@@ -10,9 +10,9 @@ use serviceability_client::pda;
 use serviceability_client::types::BgpStatus;
 
 use crate::args::{BgpStatusArg, SeatArgs, UserCommand};
-use crate::commands::{sent, written};
-use crate::context::Context;
+use crate::context::{Context, Submission};
 use crate::error::{CliError, CliResult};
+use crate::output::written;
 use crate::output::{DeviceView, Outcome, Timestamp, UserView};
 
 /// Runs a `user` command.
@@ -68,9 +68,13 @@ pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Outcome> {
                 owner,
                 reservation.as_ref().map(|reservation| reservation.payer),
             );
-            let signature = sent!(context
+            let signature = match context
                 .submit("user create", vec![instruction])
-                .map_err(|error| error.with_device(&DeviceView::new(&device, &state)))?);
+                .map_err(|error| error.with_device(&DeviceView::new(&device, &state)))?
+            {
+                Submission::Sent(signature) => signature,
+                Submission::DryRun(outcome) => return Ok(outcome),
+            };
             let (user, device_view) = user_views(context, &device, seat)?;
             let how = if reservation.is_some() {
                 "its reservation became the user's seat"
@@ -115,7 +119,10 @@ pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Outcome> {
                 tunnel,
                 record.user.payer,
             ));
-            let signature = sent!(context.submit("user delete", instructions)?);
+            let signature = match context.submit("user delete", instructions)? {
+                Submission::Sent(signature) => signature,
+                Submission::DryRun(outcome) => return Ok(outcome),
+            };
             let device_view = DeviceView::new(&device, &refetch_device(context, &device)?);
             Ok(written(
                 &signature,
@@ -171,15 +178,18 @@ pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Outcome> {
                     state.code, state.metrics_publisher
                 );
             }
-            let signature = sent!(context.submit(
+            let signature = match context.submit(
                 "user set-bgp-status",
                 vec![ix::set_user_bgp_status(
                     publisher,
                     device,
                     seat.client_ip,
-                    status
-                )]
-            )?);
+                    status,
+                )],
+            )? {
+                Submission::Sent(signature) => signature,
+                Submission::DryRun(outcome) => return Ok(outcome),
+            };
             let (user, _) = user_views(context, &device, seat)?;
             Ok(written(
                 &signature,

@@ -14,7 +14,7 @@ mod user;
 pub use self::device::DeviceView;
 pub use self::dry_run::dry_run_outcome;
 pub use self::global_state::GlobalStateView;
-pub use self::outcome::Outcome;
+pub use self::outcome::{written, Outcome};
 pub use self::reservation::ReservationView;
 pub use self::table::{key_values, list};
 pub use self::timestamp::Timestamp;

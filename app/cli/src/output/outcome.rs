@@ -2,7 +2,8 @@
 //! status.
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{json, Map, Value};
+use solana_signature::Signature;
 
 /// What a command produced: one JSON document and its human form.
 #[derive(Debug)]
@@ -23,5 +24,25 @@ impl Outcome {
             text,
             exit_code: 0,
         }
+    }
+}
+
+/// The outcome of a write: `{"signature": …, <fields>}` and `summary`, the signature line
+/// and `details`.
+pub fn written(signature: &Signature, summary: &str, fields: Value, details: &str) -> Outcome {
+    let mut json_fields = Map::new();
+    json_fields.insert("signature".into(), json!(signature.to_string()));
+    if let Value::Object(fields) = fields {
+        json_fields.extend(fields);
+    }
+    let mut text = format!("{summary}\nSignature: {signature}");
+    if !details.is_empty() {
+        text.push_str("\n\n");
+        text.push_str(details);
+    }
+    Outcome {
+        json: Value::Object(json_fields),
+        text,
+        exit_code: 0,
     }
 }

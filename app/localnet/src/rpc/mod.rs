@@ -1,5 +1,5 @@
-//! The JSON-RPC methods, shared by the HTTP server ([`crate::server`]) and the in-process
-//! sender ([`crate::sender`]): parameters as a validator parses them, answers as a validator
+//! The JSON-RPC methods, shared by the HTTP server (`ledger serve`) and the in-process
+//! sender (an `RpcSender`): parameters as a validator parses them, answers as a validator
 //! shapes them (agave's own response and config types are serialized), errors as agave's
 //! `RpcCustomError` and `jsonrpc-core` build them. One module per family of methods.
 
@@ -78,7 +78,7 @@ pub fn register(io: &mut IoHandler, ledger: Arc<LedgerFile>) {
 }
 
 /// Answers the request `method` with `params` (a JSON array, or null) on `ledger`, exactly
-/// as the HTTP server would: the in-process path of [`crate::sender::LedgerSender`].
+/// as the HTTP server would: the in-process path of the `RpcSender`.
 pub fn call(ledger: &mut EmbeddedLedger, method: &str, params: Value) -> Result<Value> {
     let (_, method) = METHODS
         .iter()
