@@ -70,7 +70,7 @@ impl Sample {
         }
     }
 
-    fn sign(&self, ledger: &Ledger) -> Transaction {
+    fn sign(&self, svm: &TestSvm) -> Transaction {
         let mut signers = vec![&self.payer];
         signers.extend(
             self.signers
@@ -81,7 +81,7 @@ impl Sample {
             &self.instructions,
             Some(&self.payer.pubkey()),
             &signers,
-            ledger.svm.latest_blockhash(),
+            svm.litesvm.latest_blockhash(),
         )
     }
 }
@@ -98,23 +98,23 @@ fn transaction_bytes(transaction: &Transaction) -> usize {
     wire_size(transaction)
 }
 
-/// Times `samples` transactions on `ledger`: `prepare` sets up the state for sample `n`
+/// Times `samples` transactions on `svm`: `prepare` sets up the state for sample `n`
 /// (untimed) and returns the transaction; only `send_transaction` is timed.
 fn measure(
     name: &'static str,
     samples: usize,
-    mut ledger: Ledger,
-    mut prepare: impl FnMut(&mut Ledger, usize) -> Sample,
+    mut svm: TestSvm,
+    mut prepare: impl FnMut(&mut TestSvm, usize) -> Sample,
 ) -> Row {
     let mut times = Vec::with_capacity(samples);
     let mut bytes = 0;
     for n in 0..samples {
-        let sample = prepare(&mut ledger, n);
-        ledger.svm.expire_blockhash(); // every signature distinct
-        let transaction = sample.sign(&ledger);
+        let sample = prepare(&mut svm, n);
+        svm.litesvm.expire_blockhash(); // every signature distinct
+        let transaction = sample.sign(&svm);
         bytes = transaction_bytes(&transaction);
         let start = Instant::now();
-        let result = ledger.svm.send_transaction(transaction);
+        let result = svm.litesvm.send_transaction(transaction);
         times.push(start.elapsed());
         match result {
             Ok(_) => {}
@@ -133,47 +133,42 @@ fn measure(
     }
 }
 
-/// A ledger with device `ams-1` of 65,535 seats and a reservation authority.
+/// A test SVM with device `ams-1` of 65,535 seats and a reservation authority.
 fn roomy() -> Scenario {
     Scenario::new(u16::MAX)
 }
 
 fn instruction_rows(samples: usize) -> (Row, Vec<Row>) {
     let transfer = {
-        let mut ledger = Ledger::new();
-        let sender = ledger.funded_keypair();
-        measure(
-            "system transfer (reference)",
-            samples,
-            ledger,
-            move |_, _| {
-                let to = Pubkey::new_unique();
-                Sample::new(
-                    vec![system_instruction::transfer(
-                        &sender.pubkey(),
-                        &to,
-                        1_000_000,
-                    )],
-                    &sender,
-                    &[],
-                )
-            },
-        )
+        let mut svm = TestSvm::new();
+        let sender = svm.funded_keypair();
+        measure("system transfer (reference)", samples, svm, move |_, _| {
+            let to = Pubkey::new_unique();
+            Sample::new(
+                vec![system_instruction::transfer(
+                    &sender.pubkey(),
+                    &to,
+                    1_000_000,
+                )],
+                &sender,
+                &[],
+            )
+        })
     };
 
     let mut rows = Vec::new();
     rows.push({
-        let ledger = Ledger::uninitialized();
-        measure("initialize", samples, ledger, |ledger, _| {
-            *ledger = Ledger::uninitialized();
-            let admin = ledger.admin.insecure_clone();
+        let svm = TestSvm::uninitialized();
+        measure("initialize", samples, svm, |svm, _| {
+            *svm = TestSvm::uninitialized();
+            let admin = svm.admin.insecure_clone();
             Sample::new(vec![ix::initialize(admin.pubkey())], &admin, &[])
         })
     });
     rows.push({
-        let ledger = Ledger::new();
-        measure("set_authority", samples, ledger, |ledger, _| {
-            let admin = ledger.admin.insecure_clone();
+        let svm = TestSvm::new();
+        measure("set_authority", samples, svm, |svm, _| {
+            let admin = svm.admin.insecure_clone();
             let update = AuthorityUpdate::Reservation {
                 new_authority: Some(Pubkey::new_unique()),
             };
@@ -181,12 +176,12 @@ fn instruction_rows(samples: usize) -> (Row, Vec<Row>) {
         })
     });
     rows.push({
-        let ledger = Ledger::new();
+        let svm = TestSvm::new();
         let mut previous: Option<Pubkey> = None;
-        measure("add_foundation_key", samples, ledger, move |ledger, _| {
-            let admin = ledger.admin.insecure_clone();
+        measure("add_foundation_key", samples, svm, move |svm, _| {
+            let admin = svm.admin.insecure_clone();
             if let Some(key) = previous.take() {
-                ledger.send_ok(&[ix::remove_foundation_key(admin.pubkey(), key)], &[]);
+                svm.send_ok(&[ix::remove_foundation_key(admin.pubkey(), key)], &[]);
             }
             let key = Pubkey::new_unique();
             previous = Some(key);
@@ -198,11 +193,11 @@ fn instruction_rows(samples: usize) -> (Row, Vec<Row>) {
         })
     });
     rows.push({
-        let ledger = Ledger::new();
-        measure("remove_foundation_key", samples, ledger, |ledger, _| {
-            let admin = ledger.admin.insecure_clone();
+        let svm = TestSvm::new();
+        measure("remove_foundation_key", samples, svm, |svm, _| {
+            let admin = svm.admin.insecure_clone();
             let key = Pubkey::new_unique();
-            ledger.send_ok(&[ix::add_foundation_key(admin.pubkey(), key)], &[]);
+            svm.send_ok(&[ix::add_foundation_key(admin.pubkey(), key)], &[]);
             Sample::new(
                 vec![ix::remove_foundation_key(admin.pubkey(), key)],
                 &admin,
@@ -211,9 +206,9 @@ fn instruction_rows(samples: usize) -> (Row, Vec<Row>) {
         })
     });
     rows.push({
-        let ledger = Ledger::new();
-        measure("set_reservations_paused", samples, ledger, |ledger, n| {
-            let admin = ledger.admin.insecure_clone();
+        let svm = TestSvm::new();
+        measure("set_reservations_paused", samples, svm, |svm, n| {
+            let admin = svm.admin.insecure_clone();
             Sample::new(
                 vec![ix::set_reservations_paused(admin.pubkey(), n % 2 == 0)],
                 &admin,
@@ -222,9 +217,9 @@ fn instruction_rows(samples: usize) -> (Row, Vec<Row>) {
         })
     });
     rows.push({
-        let mut ledger = Ledger::new();
-        let foundation = ledger.foundation_key();
-        measure("create_device", samples, ledger, move |_, n| {
+        let mut svm = TestSvm::new();
+        let foundation = svm.foundation_key();
+        measure("create_device", samples, svm, move |_, n| {
             let args = CreateDeviceArgs {
                 code: format!("bench-{n}"),
                 public_ip: [185, 1, 1, 10],
@@ -239,8 +234,8 @@ fn instruction_rows(samples: usize) -> (Row, Vec<Row>) {
         })
     });
     rows.push({
-        let Scenario { ledger, device, .. } = roomy();
-        measure("update_device", samples, ledger, move |_, n| {
+        let Scenario { svm, device, .. } = roomy();
+        measure("update_device", samples, svm, move |_, n| {
             let update = UpdateDeviceArgs {
                 max_users: Some(n as u16 + 1),
                 ..update_nothing()
@@ -258,9 +253,9 @@ fn instruction_rows(samples: usize) -> (Row, Vec<Row>) {
         })
     });
     rows.push({
-        let mut ledger = Ledger::new();
-        let foundation = ledger.foundation_key();
-        measure("close_device", samples, ledger, move |ledger, n| {
+        let mut svm = TestSvm::new();
+        let foundation = svm.foundation_key();
+        measure("close_device", samples, svm, move |svm, n| {
             let code = format!("closing-{n}");
             let args = CreateDeviceArgs {
                 code: code.clone(),
@@ -268,7 +263,7 @@ fn instruction_rows(samples: usize) -> (Row, Vec<Row>) {
                 max_users: 1,
                 metrics_publisher: foundation.pubkey(),
             };
-            ledger.send_ok(
+            svm.send_ok(
                 &[ix::create_device(foundation.pubkey(), args)],
                 &[&foundation],
             );
@@ -279,11 +274,11 @@ fn instruction_rows(samples: usize) -> (Row, Vec<Row>) {
     });
     rows.push({
         let Scenario {
-            ledger,
+            svm,
             device,
             authority,
         } = roomy();
-        measure("reserve_connection", samples, ledger, move |_, n| {
+        measure("reserve_connection", samples, svm, move |_, n| {
             let reserve =
                 ix::reserve_connection(authority.pubkey(), device.address, bench_ip(n), Some(3600));
             Sample::new(vec![reserve], &authority, &[])
@@ -291,13 +286,12 @@ fn instruction_rows(samples: usize) -> (Row, Vec<Row>) {
     });
     rows.push({
         let Scenario {
-            ledger,
+            svm,
             device,
             authority,
         } = roomy();
-        measure("close_reservation", samples, ledger, move |ledger, n| {
-            ledger
-                .reserve(&authority, &device.address, bench_ip(n), None)
+        measure("close_reservation", samples, svm, move |svm, n| {
+            svm.reserve(&authority, &device.address, bench_ip(n), None)
                 .expect("reserved");
             let close = ix::close_reservation(
                 authority.pubkey(),
@@ -310,65 +304,52 @@ fn instruction_rows(samples: usize) -> (Row, Vec<Row>) {
     });
     rows.push({
         let Scenario {
-            ledger,
+            svm,
             device,
             authority,
         } = roomy();
-        measure(
-            "prune_expired_reservation",
-            samples,
-            ledger,
-            move |ledger, n| {
-                ledger
-                    .reserve(&authority, &device.address, bench_ip(n), Some(1))
-                    .expect("reserved");
-                ledger.advance_clock(1);
-                let pruner = ledger.admin.insecure_clone();
-                let prune =
-                    ix::prune_expired_reservation(device.address, bench_ip(n), authority.pubkey());
-                Sample::new(vec![prune], &pruner, &[])
-            },
-        )
+        measure("prune_expired_reservation", samples, svm, move |svm, n| {
+            svm.reserve(&authority, &device.address, bench_ip(n), Some(1))
+                .expect("reserved");
+            svm.advance_clock(1);
+            let pruner = svm.admin.insecure_clone();
+            let prune =
+                ix::prune_expired_reservation(device.address, bench_ip(n), authority.pubkey());
+            Sample::new(vec![prune], &pruner, &[])
+        })
     });
     rows.push({
-        let Scenario { ledger, device, .. } = roomy();
-        measure("create_user", samples, ledger, move |ledger, n| {
-            Sample::new(
-                vec![create_user(ledger, &device, n, None)],
-                &ledger.admin,
-                &[],
-            )
+        let Scenario { svm, device, .. } = roomy();
+        measure("create_user", samples, svm, move |svm, n| {
+            Sample::new(vec![create_user(svm, &device, n, None)], &svm.admin, &[])
         })
     });
     rows.push({
         let Scenario {
-            ledger,
+            svm,
             device,
             authority,
         } = roomy();
         measure(
             "create_user (consuming a reservation)",
             samples,
-            ledger,
-            move |ledger, n| {
-                ledger
-                    .reserve(&authority, &device.address, bench_ip(n), None)
+            svm,
+            move |svm, n| {
+                svm.reserve(&authority, &device.address, bench_ip(n), None)
                     .expect("reserved");
                 Sample::new(
-                    vec![create_user(ledger, &device, n, Some(authority.pubkey()))],
-                    &ledger.admin,
+                    vec![create_user(svm, &device, n, Some(authority.pubkey()))],
+                    &svm.admin,
                     &[],
                 )
             },
         )
     });
     rows.push({
-        let Scenario { ledger, device, .. } = roomy();
-        measure("delete_user", samples, ledger, move |ledger, n| {
-            ledger
-                .create_user(&device.address, bench_ip(n))
-                .expect("user");
-            let admin = ledger.admin.insecure_clone();
+        let Scenario { svm, device, .. } = roomy();
+        measure("delete_user", samples, svm, move |svm, n| {
+            svm.create_user(&device.address, bench_ip(n)).expect("user");
+            let admin = svm.admin.insecure_clone();
             let delete = ix::delete_user(
                 admin.pubkey(),
                 device.address,
@@ -381,13 +362,11 @@ fn instruction_rows(samples: usize) -> (Row, Vec<Row>) {
     });
     rows.push({
         let Scenario {
-            mut ledger, device, ..
+            mut svm, device, ..
         } = roomy();
-        ledger
-            .create_user(&device.address, bench_ip(0))
-            .expect("user");
-        measure("set_user_bgp_status", samples, ledger, move |ledger, n| {
-            ledger.advance_clock(1);
+        svm.create_user(&device.address, bench_ip(0)).expect("user");
+        measure("set_user_bgp_status", samples, svm, move |svm, n| {
+            svm.advance_clock(1);
             let status = if n % 2 == 0 {
                 BgpStatus::Up
             } else {
@@ -400,16 +379,14 @@ fn instruction_rows(samples: usize) -> (Row, Vec<Row>) {
         })
     });
     rows.push({
-        let Scenario { ledger, device, .. } = roomy();
+        let Scenario { svm, device, .. } = roomy();
         measure(
             "set_user_bgp_status (growing a legacy user)",
             samples,
-            ledger,
-            move |ledger, n| {
-                ledger
-                    .create_user(&device.address, bench_ip(n))
-                    .expect("user");
-                ledger.make_legacy_user(&device.address, bench_ip(n));
+            svm,
+            move |svm, n| {
+                svm.create_user(&device.address, bench_ip(n)).expect("user");
+                svm.make_legacy_user(&device.address, bench_ip(n));
                 let publisher = &device.metrics_publisher;
                 let report = ix::set_user_bgp_status(
                     publisher.pubkey(),
@@ -425,12 +402,12 @@ fn instruction_rows(samples: usize) -> (Row, Vec<Row>) {
 }
 
 fn create_user(
-    ledger: &Ledger,
+    svm: &TestSvm,
     device: &DeviceFixture,
     n: usize,
     reservation_payer: Option<Pubkey>,
 ) -> Instruction {
-    let admin = ledger.admin.pubkey();
+    let admin = svm.admin.pubkey();
     let ip = bench_ip(n);
     ix::create_user(
         admin,
@@ -447,26 +424,23 @@ fn bench_ip(n: usize) -> Ipv4Addr {
     client_ip(u16::try_from(n + 1).expect("at most 65,535 samples"))
 }
 
-/// Data length and rent of each account type, read from a ledger that holds one of each.
+/// Data length and rent of each account type, read from a test SVM that holds one of each.
 fn account_sizes() -> Vec<(&'static str, usize, u64)> {
     let Scenario {
-        mut ledger,
+        mut svm,
         device,
         authority,
     } = roomy();
-    ledger
-        .reserve(&authority, &device.address, client_ip(1), None)
+    svm.reserve(&authority, &device.address, client_ip(1), None)
         .expect("reservation");
-    ledger
-        .create_user(&device.address, client_ip(2))
+    svm.create_user(&device.address, client_ip(2))
         .expect("user");
-    ledger
-        .create_user(&device.address, client_ip(3))
+    svm.create_user(&device.address, client_ip(3))
         .expect("user");
-    ledger.make_legacy_user(&device.address, client_ip(3));
-    let admin = ledger.admin.pubkey();
-    let successor = ledger.funded_keypair().pubkey();
-    ledger.send_ok(&[ix::propose_admin(admin, Some(successor))], &[]);
+    svm.make_legacy_user(&device.address, client_ip(3));
+    let admin = svm.admin.pubkey();
+    let successor = svm.funded_keypair().pubkey();
+    svm.send_ok(&[ix::propose_admin(admin, Some(successor))], &[]);
     let accounts = [
         ("GlobalState", pda::global_state()),
         ("Device", device.address),
@@ -491,7 +465,7 @@ fn account_sizes() -> Vec<(&'static str, usize, u64)> {
     accounts
         .into_iter()
         .map(|(name, address)| {
-            let account = ledger.svm.get_account(&address).expect("exists");
+            let account = svm.litesvm.get_account(&address).expect("exists");
             (name, account.data.len(), account.lamports)
         })
         .collect()
@@ -501,7 +475,7 @@ fn account_sizes() -> Vec<(&'static str, usize, u64)> {
 /// publisher, and the size of that transaction; the packed transaction is also executed.
 fn bgp_updates_per_transaction() -> (usize, usize) {
     let Scenario {
-        mut ledger, device, ..
+        mut svm, device, ..
     } = Scenario::new(200);
     let publisher = device.metrics_publisher.insecure_clone();
     let report = |n: usize| {
@@ -516,20 +490,18 @@ fn bgp_updates_per_transaction() -> (usize, usize) {
     let mut bytes = 0;
     loop {
         let instructions: Vec<Instruction> = (0..=count).map(report).collect();
-        let size = transaction_bytes(&Sample::new(instructions, &publisher, &[]).sign(&ledger));
+        let size = transaction_bytes(&Sample::new(instructions, &publisher, &[]).sign(&svm));
         if size > PACKET_DATA_SIZE {
             break;
         }
         (count, bytes) = (count + 1, size);
     }
     for n in 0..count {
-        ledger
-            .create_user(&device.address, bench_ip(n))
-            .expect("user");
+        svm.create_user(&device.address, bench_ip(n)).expect("user");
     }
     let packed: Vec<Instruction> = (0..count).map(report).collect();
-    let transaction = Sample::new(packed, &publisher, &[]).sign(&ledger);
-    if let Err(failed) = ledger.svm.send_transaction(transaction) {
+    let transaction = Sample::new(packed, &publisher, &[]).sign(&svm);
+    if let Err(failed) = svm.litesvm.send_transaction(transaction) {
         panic!(
             "the packed BGP transaction failed: {:?}\n{}",
             failed.err,
@@ -542,13 +514,11 @@ fn bgp_updates_per_transaction() -> (usize, usize) {
 /// Reserve + close cycles per second over `devices` devices, and plain transfer pairs per
 /// second on the same machine, both including signing; checks the invariants at the end.
 fn throughput(cycles: usize, devices: usize) -> (f64, f64) {
-    let mut ledger = Ledger::new();
-    let authority = ledger.reservation_authority();
-    let foundation = ledger.foundation_key();
+    let mut svm = TestSvm::new();
+    let authority = svm.reservation_authority();
+    let foundation = svm.foundation_key();
     let fleet: Vec<DeviceFixture> = (0..devices)
-        .map(|n| {
-            ledger.activated_device_by(foundation.insecure_clone(), &format!("fleet-{n}"), 100)
-        })
+        .map(|n| svm.activated_device_by(foundation.insecure_clone(), &format!("fleet-{n}"), 100))
         .collect();
 
     let start = Instant::now();
@@ -558,9 +528,8 @@ fn throughput(cycles: usize, devices: usize) -> (f64, f64) {
         let reserve = ix::reserve_connection(authority.pubkey(), device, ip, Some(3600));
         let close = ix::close_reservation(authority.pubkey(), device, ip, authority.pubkey());
         for instruction in [reserve, close] {
-            let transaction = Sample::new(vec![instruction], &authority, &[]).sign(&ledger);
-            ledger
-                .svm
+            let transaction = Sample::new(vec![instruction], &authority, &[]).sign(&svm);
+            svm.litesvm
                 .send_transaction(transaction)
                 .expect("cycle step");
         }
@@ -568,7 +537,7 @@ fn throughput(cycles: usize, devices: usize) -> (f64, f64) {
     let cycles_per_second = cycles as f64 / start.elapsed().as_secs_f64();
 
     let mut open: Vec<Pubkey> = Vec::new();
-    for (_, account) in ledger.svm.get_program_accounts(&PROGRAM_ID) {
+    for (_, account) in svm.litesvm.get_program_accounts(&PROGRAM_ID) {
         if account.data.starts_with(Reservation::DISCRIMINATOR) {
             open.push(
                 Reservation::try_deserialize(&mut account.data.as_slice())
@@ -578,7 +547,7 @@ fn throughput(cycles: usize, devices: usize) -> (f64, f64) {
         }
     }
     for device in &fleet {
-        let state = ledger.device(&device.address);
+        let state = svm.device(&device.address);
         let reservations = open.iter().filter(|key| **key == device.address).count();
         assert_eq!(
             usize::from(state.reserved_seats),
@@ -594,14 +563,14 @@ fn throughput(cycles: usize, devices: usize) -> (f64, f64) {
         assert!(state.users_count + state.reserved_seats <= state.max_users);
     }
 
-    let sender = ledger.funded_keypair();
+    let sender = svm.funded_keypair();
     let start = Instant::now();
     for _ in 0..cycles {
         for _ in 0..2 {
             let transfer =
                 system_instruction::transfer(&sender.pubkey(), &Pubkey::new_unique(), 1_000_000);
-            let transaction = Sample::new(vec![transfer], &sender, &[]).sign(&ledger);
-            ledger.svm.send_transaction(transaction).expect("transfer");
+            let transaction = Sample::new(vec![transfer], &sender, &[]).sign(&svm);
+            svm.litesvm.send_transaction(transaction).expect("transfer");
         }
     }
     let transfer_pairs_per_second = cycles as f64 / start.elapsed().as_secs_f64();
@@ -669,7 +638,7 @@ fn verdict(ok: bool) -> &'static str {
 
 fn main() {
     let args = Args::parse();
-    let runtime = Ledger::new().runtime;
+    let runtime = TestSvm::new().runtime;
     println!("# Serviceability performance");
     println!();
     println!(

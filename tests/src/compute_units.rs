@@ -1,4 +1,4 @@
-//! Compute units of every instruction path, measured on ledgers whose keys are the same on
+//! Compute units of every instruction path, measured on test SVMs whose keys are the same on
 //! every run, so that the figures repeat exactly: the benchmark prints them and
 //! `tests/compute_units.rs` holds each under a ceiling. They are real only when the program
 //! runs as SBF (`SERVICEABILITY_SO`); natively they are nominal.
@@ -23,7 +23,7 @@ use serviceability_host::ProgramRuntime;
 use solana_transaction::Transaction;
 
 use crate::{
-    client_ip, tunnel_net_for, update_nothing, Keypair, Ledger, Scenario, Signer, FUNDING,
+    client_ip, tunnel_net_for, update_nothing, Keypair, Scenario, Signer, TestSvm, FUNDING,
 };
 
 /// `set_user_bgp_status` instructions in the packed-transaction path: as many as fit in
@@ -46,8 +46,8 @@ pub struct PathCost {
 
 /// Sends `instructions` signed by `signer` (who pays) and returns what it cost; panics with
 /// the logs if the transaction fails.
-fn cost(ledger: &mut Ledger, instructions: &[Instruction], signer: &Keypair) -> (u64, usize) {
-    match ledger.send_paid_by(signer, instructions, &[]) {
+fn cost(svm: &mut TestSvm, instructions: &[Instruction], signer: &Keypair) -> (u64, usize) {
+    match svm.send_paid_by(signer, instructions, &[]) {
         Ok(meta) => (meta.compute_units_consumed, instructions.len()),
         Err(failed) => panic!(
             "measuring failed: {:?}\n{}",
@@ -66,13 +66,8 @@ fn device_args(code: &str, publisher: Pubkey) -> CreateDeviceArgs {
     }
 }
 
-fn create_user(
-    ledger: &Ledger,
-    device: &Pubkey,
-    ip: Ipv4Addr,
-    payer: Option<Pubkey>,
-) -> Instruction {
-    let admin = ledger.admin.pubkey();
+fn create_user(svm: &TestSvm, device: &Pubkey, ip: Ipv4Addr, payer: Option<Pubkey>) -> Instruction {
+    let admin = svm.admin.pubkey();
     ix::create_user(admin, *device, ip, tunnel_net_for(ip), admin, payer)
 }
 
@@ -87,42 +82,35 @@ pub fn measure_program() -> Vec<PathCost> {
         })
     };
 
-    let mut ledger = Ledger::uninitialized_with_fixed_keys();
-    let admin = ledger.admin.insecure_clone();
+    let mut svm = TestSvm::uninitialized_with_fixed_keys();
+    let admin = svm.admin.insecure_clone();
     record(
         "initialize",
-        cost(&mut ledger, &[ix::initialize(admin.pubkey())], &admin),
+        cost(&mut svm, &[ix::initialize(admin.pubkey())], &admin),
     );
     let update = AuthorityUpdate::Reservation {
         new_authority: Some(Pubkey::new_from_array([7; 32])),
     };
     let set_authority = ix::set_authority(admin.pubkey(), update);
-    record("set_authority", cost(&mut ledger, &[set_authority], &admin));
+    record("set_authority", cost(&mut svm, &[set_authority], &admin));
     let key = Pubkey::new_from_array([8; 32]);
     let add = ix::add_foundation_key(admin.pubkey(), key);
-    record("add_foundation_key", cost(&mut ledger, &[add], &admin));
+    record("add_foundation_key", cost(&mut svm, &[add], &admin));
     let remove = ix::remove_foundation_key(admin.pubkey(), key);
-    record(
-        "remove_foundation_key",
-        cost(&mut ledger, &[remove], &admin),
-    );
+    record("remove_foundation_key", cost(&mut svm, &[remove], &admin));
     let pause = ix::set_reservations_paused(admin.pubkey(), true);
-    record(
-        "set_reservations_paused",
-        cost(&mut ledger, &[pause], &admin),
-    );
+    record("set_reservations_paused", cost(&mut svm, &[pause], &admin));
     let successor = Keypair::new_from_array([9; 32]);
-    ledger
-        .svm
+    svm.litesvm
         .airdrop(&successor.pubkey(), FUNDING)
         .expect("airdrop");
     let propose = ix::propose_admin(admin.pubkey(), Some(successor.pubkey()));
-    record("propose_admin", cost(&mut ledger, &[propose], &admin));
+    record("propose_admin", cost(&mut svm, &[propose], &admin));
     let accept = ix::accept_admin(successor.pubkey(), admin.pubkey());
-    record("accept_admin", cost(&mut ledger, &[accept], &successor));
+    record("accept_admin", cost(&mut svm, &[accept], &successor));
 
     let Scenario {
-        mut ledger,
+        mut svm,
         device,
         authority,
     } = Scenario::with_fixed_keys(u16::MAX);
@@ -131,49 +119,44 @@ pub fn measure_program() -> Vec<PathCost> {
         foundation.pubkey(),
         device_args("fra-1", foundation.pubkey()),
     );
-    record("create_device", cost(&mut ledger, &[create], &foundation));
+    record("create_device", cost(&mut svm, &[create], &foundation));
     let update = UpdateDeviceArgs {
         max_users: Some(100),
         ..update_nothing()
     };
     let update = ix::update_device(foundation.pubkey(), pda::device("fra-1"), update);
-    record("update_device", cost(&mut ledger, &[update], &foundation));
+    record("update_device", cost(&mut svm, &[update], &foundation));
     let close = ix::close_device(
         foundation.pubkey(),
         pda::device("fra-1"),
         foundation.pubkey(),
     );
-    record("close_device", cost(&mut ledger, &[close], &foundation));
+    record("close_device", cost(&mut svm, &[close], &foundation));
 
     let ip = client_ip(1);
     let reserve = ix::reserve_connection(authority.pubkey(), device.address, ip, Some(3600));
-    record(
-        "reserve_connection",
-        cost(&mut ledger, &[reserve], &authority),
-    );
+    record("reserve_connection", cost(&mut svm, &[reserve], &authority));
     let close = ix::close_reservation(authority.pubkey(), device.address, ip, authority.pubkey());
-    record("close_reservation", cost(&mut ledger, &[close], &authority));
-    ledger
-        .reserve(&authority, &device.address, ip, Some(1))
+    record("close_reservation", cost(&mut svm, &[close], &authority));
+    svm.reserve(&authority, &device.address, ip, Some(1))
         .expect("reserved");
-    ledger.advance_clock(1);
-    let admin = ledger.admin.insecure_clone();
+    svm.advance_clock(1);
+    let admin = svm.admin.insecure_clone();
     let prune = ix::prune_expired_reservation(device.address, ip, authority.pubkey());
     record(
         "prune_expired_reservation",
-        cost(&mut ledger, &[prune], &admin),
+        cost(&mut svm, &[prune], &admin),
     );
 
-    let user = create_user(&ledger, &device.address, ip, None);
-    record("create_user", cost(&mut ledger, &[user], &admin));
+    let user = create_user(&svm, &device.address, ip, None);
+    record("create_user", cost(&mut svm, &[user], &admin));
     let reserved = client_ip(2);
-    ledger
-        .reserve(&authority, &device.address, reserved, None)
+    svm.reserve(&authority, &device.address, reserved, None)
         .expect("reserved");
-    let user = create_user(&ledger, &device.address, reserved, Some(authority.pubkey()));
+    let user = create_user(&svm, &device.address, reserved, Some(authority.pubkey()));
     record(
         "create_user (consuming a reservation)",
-        cost(&mut ledger, &[user], &admin),
+        cost(&mut svm, &[user], &admin),
     );
     let delete = ix::delete_user(
         admin.pubkey(),
@@ -182,22 +165,22 @@ pub fn measure_program() -> Vec<PathCost> {
         &tunnel_net_for(reserved),
         admin.pubkey(),
     );
-    record("delete_user", cost(&mut ledger, &[delete], &admin));
+    record("delete_user", cost(&mut svm, &[delete], &admin));
 
     let publisher = device.metrics_publisher.insecure_clone();
     let report =
         |ip| ix::set_user_bgp_status(publisher.pubkey(), device.address, ip, BgpStatus::Up);
-    ledger.advance_clock(1);
+    svm.advance_clock(1);
     record(
         "set_user_bgp_status",
-        cost(&mut ledger, &[report(ip)], &publisher),
+        cost(&mut svm, &[report(ip)], &publisher),
     );
     let legacy = client_ip(3);
-    ledger.create_user(&device.address, legacy).expect("user");
-    ledger.make_legacy_user(&device.address, legacy);
+    svm.create_user(&device.address, legacy).expect("user");
+    svm.make_legacy_user(&device.address, legacy);
     record(
         "set_user_bgp_status (growing a legacy user)",
-        cost(&mut ledger, &[report(legacy)], &publisher),
+        cost(&mut svm, &[report(legacy)], &publisher),
     );
     let claim = ix::claim_tunnel_net(
         admin.pubkey(),
@@ -205,17 +188,17 @@ pub fn measure_program() -> Vec<PathCost> {
         legacy,
         &tunnel_net_for(legacy),
     );
-    record("claim_tunnel_net", cost(&mut ledger, &[claim], &admin));
+    record("claim_tunnel_net", cost(&mut svm, &[claim], &admin));
     let packed: Vec<Ipv4Addr> = (100..100 + BGP_UPDATES_PER_TRANSACTION)
         .map(client_ip)
         .collect();
     for ip in &packed {
-        ledger.create_user(&device.address, *ip).expect("user");
+        svm.create_user(&device.address, *ip).expect("user");
     }
     let reports: Vec<Instruction> = packed.iter().map(|ip| report(*ip)).collect();
     record(
         "set_user_bgp_status × 20 (one transaction)",
-        cost(&mut ledger, &reports, &publisher),
+        cost(&mut svm, &reports, &publisher),
     );
     costs
 }

@@ -1,4 +1,4 @@
-//! Test harness: a litesvm ledger running the serviceability program through the native
+//! Test harness: a litesvm instance (`TestSvm`) running the serviceability program through the native
 //! host, or as the compiled SBF `.so` that `SERVICEABILITY_SO` names, with
 //! GlobalState initialized, and helpers to send transactions and read accounts.
 
@@ -17,8 +17,9 @@ use serviceability_client::transport::{check_transaction_size, wire_size};
 use serviceability_client::types::{
     AuthorityUpdate, BgpStatus, CreateDeviceArgs, DeviceStatus, TunnelNet, UpdateDeviceArgs,
 };
-use serviceability_client::{instructions as ix, pda};
+use serviceability_client::{instructions as ix, pda, PROGRAM_ID};
 use serviceability_host::{add_serviceability, set_upgrade_authority, ProgramRuntime};
+use solana_account::Account;
 pub use solana_keypair::Keypair;
 pub use solana_signer::Signer;
 use solana_transaction::Transaction;
@@ -28,21 +29,21 @@ pub use serviceability_client::serviceability::error::ServiceabilityError;
 
 /// Lamports given to every funded test key.
 pub const FUNDING: u64 = 100_000_000_000;
-/// Unix time the ledger's clock starts at.
+/// Unix time the test SVM's clock starts at.
 pub const GENESIS_UNIX_TIME: i64 = 1_767_225_600; // 2026-01-01T00:00:00Z
 
 /// Outcome of a transaction.
 pub type TxResult = Result<TransactionMetadata, FailedTransactionMetadata>;
 
-/// A ledger with the program loaded and GlobalState initialized by [`Ledger::admin`].
-pub struct Ledger {
+/// A test SVM with the program loaded and GlobalState initialized by [`TestSvm::admin`].
+pub struct TestSvm {
     /// The litesvm instance.
-    pub svm: LiteSVM,
+    pub litesvm: LiteSVM,
     /// GlobalState's admin (also its initial activator authority).
     pub admin: Keypair,
     /// How the program runs.
     pub runtime: ProgramRuntime,
-    /// Where [`Ledger::funded_keypair`] takes its keys.
+    /// Where [`TestSvm::funded_keypair`] takes its keys.
     keys: KeySource,
 }
 
@@ -68,7 +69,7 @@ impl KeySource {
     }
 }
 
-/// A device created and activated by [`Ledger::activated_device`].
+/// A device created and activated by [`TestSvm::activated_device`].
 pub struct DeviceFixture {
     /// The Device PDA.
     pub address: Pubkey,
@@ -80,36 +81,36 @@ pub struct DeviceFixture {
     pub metrics_publisher: Keypair,
 }
 
-impl Default for Ledger {
+impl Default for TestSvm {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl Ledger {
-    /// A fresh ledger with GlobalState initialized.
+impl TestSvm {
+    /// A fresh test SVM with GlobalState initialized.
     pub fn new() -> Self {
-        let mut ledger = Self::uninitialized();
-        let admin_key = ledger.admin.pubkey();
-        ledger.send_ok(&[ix::initialize(admin_key)], &[]);
-        ledger
+        let mut svm = Self::uninitialized();
+        let admin_key = svm.admin.pubkey();
+        svm.send_ok(&[ix::initialize(admin_key)], &[]);
+        svm
     }
 
-    /// [`Ledger::new`] whose keys (admin first) are the same on every run.
+    /// [`TestSvm::new`] whose keys (admin first) are the same on every run.
     pub fn with_fixed_keys() -> Self {
-        let mut ledger = Self::uninitialized_with_fixed_keys();
-        let admin_key = ledger.admin.pubkey();
-        ledger.send_ok(&[ix::initialize(admin_key)], &[]);
-        ledger
+        let mut svm = Self::uninitialized_with_fixed_keys();
+        let admin_key = svm.admin.pubkey();
+        svm.send_ok(&[ix::initialize(admin_key)], &[]);
+        svm
     }
 
-    /// A fresh ledger with the program loaded and a funded admin, who is the program's
+    /// A fresh test SVM with the program loaded and a funded admin, who is the program's
     /// upgrade authority, before `initialize`.
     pub fn uninitialized() -> Self {
         Self::uninitialized_with(KeySource::Random)
     }
 
-    /// [`Ledger::uninitialized`] whose keys are the same on every run.
+    /// [`TestSvm::uninitialized`] whose keys are the same on every run.
     pub fn uninitialized_with_fixed_keys() -> Self {
         Self::uninitialized_with(KeySource::Fixed { next_seed: 1 })
     }
@@ -125,8 +126,8 @@ impl Ledger {
         svm.airdrop(&admin.pubkey(), FUNDING).expect("airdrop");
         // The admin deployed the program: only the upgrade authority may initialize.
         set_upgrade_authority(&mut svm, Some(admin.pubkey()));
-        Ledger {
-            svm,
+        TestSvm {
+            litesvm: svm,
             admin,
             runtime,
             keys,
@@ -136,7 +137,7 @@ impl Ledger {
     /// A new key holding [`FUNDING`] lamports.
     pub fn funded_keypair(&mut self) -> Keypair {
         let keypair = self.keys.next();
-        self.svm
+        self.litesvm
             .airdrop(&keypair.pubkey(), FUNDING)
             .expect("airdrop");
         keypair
@@ -152,7 +153,7 @@ impl Ledger {
     ///
     /// Panics, with the cluster's message, if the transaction is larger than a cluster
     /// accepts (1,232 bytes): litesvm would run it, a cluster refuses it before execution,
-    /// and no test may pass on what a cluster refuses. [`Ledger::transaction_size`] tells
+    /// and no test may pass on what a cluster refuses. [`TestSvm::transaction_size`] tells
     /// beforehand.
     pub fn send_paid_by(
         &mut self,
@@ -164,9 +165,9 @@ impl Ledger {
         if let Err(too_large) = check_transaction_size(&transaction) {
             panic!("{too_large}");
         }
-        let result = self.svm.send_transaction(transaction);
+        let result = self.litesvm.send_transaction(transaction);
         // A fresh blockhash keeps identical retries distinct transactions.
-        self.svm.expire_blockhash();
+        self.litesvm.expire_blockhash();
         result
     }
 
@@ -197,7 +198,7 @@ impl Ledger {
             instructions,
             Some(&payer.pubkey()),
             &all_signers,
-            self.svm.latest_blockhash(),
+            self.litesvm.latest_blockhash(),
         )
     }
 
@@ -219,20 +220,20 @@ impl Ledger {
 
     /// The account at `address` decoded as `T`, if it exists and decodes.
     pub fn account<T: AccountDeserialize>(&self, address: &Pubkey) -> Option<T> {
-        let account = self.svm.get_account(address)?;
+        let account = self.litesvm.get_account(address)?;
         T::try_deserialize(&mut account.data.as_slice()).ok()
     }
 
     /// Whether an account with lamports exists at `address`.
     pub fn exists(&self, address: &Pubkey) -> bool {
-        self.svm
+        self.litesvm
             .get_account(address)
             .is_some_and(|account| account.lamports > 0)
     }
 
     /// Lamports at `address` (0 if none).
     pub fn lamports(&self, address: &Pubkey) -> u64 {
-        self.svm.get_balance(address).unwrap_or(0)
+        self.litesvm.get_balance(address).unwrap_or(0)
     }
 
     /// The Device at `address`; panics if absent.
@@ -242,7 +243,7 @@ impl Ledger {
 
     /// The User of `(device, client_ip)` in either layout, if any.
     pub fn user(&self, device: &Pubkey, client_ip: Ipv4Addr) -> Option<User> {
-        let account = self.svm.get_account(&pda::user(device, client_ip))?;
+        let account = self.litesvm.get_account(&pda::user(device, client_ip))?;
         decode_user(&account.data).ok()
     }
 
@@ -251,17 +252,42 @@ impl Ledger {
         self.account(&pda::reservation(device, client_ip))
     }
 
-    /// The ledger clock's unix time.
+    /// Runs `attempt`, asserts that the program refused it with `error` (in its first
+    /// instruction) and that none of the program's accounts changed: a refused transaction
+    /// leaves nothing behind but the fee.
+    #[track_caller]
+    pub fn assert_refused(
+        &mut self,
+        error: ServiceabilityError,
+        attempt: impl FnOnce(&mut TestSvm) -> TxResult,
+    ) {
+        let before = self.program_accounts();
+        let result = attempt(self);
+        assert_program_error(&result, error);
+        assert!(
+            self.program_accounts() == before,
+            "{error:?}: the refused transaction changed the program's accounts"
+        );
+    }
+
+    /// Every account the program owns, by address.
+    pub fn program_accounts(&self) -> Vec<(Pubkey, Account)> {
+        let mut accounts = self.litesvm.get_program_accounts(&PROGRAM_ID);
+        accounts.sort_by_key(|(address, _)| *address);
+        accounts
+    }
+
+    /// The test SVM clock's unix time.
     pub fn now(&self) -> i64 {
-        self.svm.get_sysvar::<Clock>().unix_timestamp
+        self.litesvm.get_sysvar::<Clock>().unix_timestamp
     }
 
     /// Moves the clock forward by `seconds` (and the slot by one).
     pub fn advance_clock(&mut self, seconds: i64) {
-        let mut clock: Clock = self.svm.get_sysvar();
+        let mut clock: Clock = self.litesvm.get_sysvar();
         clock.unix_timestamp += seconds;
         clock.slot += 1;
-        self.svm.set_sysvar(&clock);
+        self.litesvm.set_sysvar(&clock);
     }
 
     /// A new funded key made the reservation authority by the admin.
@@ -350,7 +376,7 @@ impl Ledger {
         self.create_user_with_tunnel(device, client_ip, tunnel_net_for(client_ip))
     }
 
-    /// [`Ledger::create_user`] with the given tunnel net.
+    /// [`TestSvm::create_user`] with the given tunnel net.
     pub fn create_user_with_tunnel(
         &mut self,
         device: &Pubkey,
@@ -373,32 +399,32 @@ impl Ledger {
     }
 }
 
-impl Ledger {
+impl TestSvm {
     /// Rewrites the User of `(device, client_ip)` into the legacy layout: the account as it
     /// was before the BGP block existed (17 bytes shorter, rent-exempt for that size), and
     /// without the tunnel claim, which did not exist either.
     pub fn make_legacy_user(&mut self, device: &Pubkey, client_ip: Ipv4Addr) {
         let address = pda::user(device, client_ip);
-        let mut account = self.svm.get_account(&address).expect("user exists");
+        let mut account = self.litesvm.get_account(&address).expect("user exists");
         let user = decode_user(&account.data).expect("a User");
         let claim = pda::tunnel_claim(device, &user.tunnel_net);
-        self.svm
+        self.litesvm
             .set_account(claim, Default::default())
             .expect("tunnel claim removed");
         let legacy_len = account.data.len() - usize::from(USER_BGP_BLOCK_LEN);
         account.data.truncate(legacy_len);
-        account.lamports = self.svm.minimum_balance_for_rent_exemption(legacy_len);
-        self.svm
+        account.lamports = self.litesvm.minimum_balance_for_rent_exemption(legacy_len);
+        self.litesvm
             .set_account(address, account)
             .expect("legacy user written");
     }
 }
 
-/// The usual starting point: a ledger, one activated device `ams-1` and a reservation
+/// The usual starting point: a test SVM, one activated device `ams-1` and a reservation
 /// authority.
 pub struct Scenario {
-    /// The ledger.
-    pub ledger: Ledger,
+    /// The test SVM.
+    pub svm: TestSvm,
     /// Device `ams-1`, activated.
     pub device: DeviceFixture,
     /// The reservation authority.
@@ -406,21 +432,21 @@ pub struct Scenario {
 }
 
 impl Scenario {
-    /// A fresh ledger with device `ams-1` of `max_users` seats and a reservation authority.
+    /// A fresh test SVM with device `ams-1` of `max_users` seats and a reservation authority.
     pub fn new(max_users: u16) -> Scenario {
-        Self::on(Ledger::new(), max_users)
+        Self::on(TestSvm::new(), max_users)
     }
 
     /// [`Scenario::new`] whose keys are the same on every run.
     pub fn with_fixed_keys(max_users: u16) -> Scenario {
-        Self::on(Ledger::with_fixed_keys(), max_users)
+        Self::on(TestSvm::with_fixed_keys(), max_users)
     }
 
-    fn on(mut ledger: Ledger, max_users: u16) -> Scenario {
-        let device = ledger.activated_device("ams-1", max_users);
-        let authority = ledger.reservation_authority();
+    fn on(mut svm: TestSvm, max_users: u16) -> Scenario {
+        let device = svm.activated_device("ams-1", max_users);
+        let authority = svm.reservation_authority();
         Scenario {
-            ledger,
+            svm,
             device,
             authority,
         }

@@ -28,16 +28,16 @@ fn swap_account(
 }
 
 /// Writes `data` at a fresh address owned by `owner` (rent-exempt), returning the address.
-fn plant(ledger: &mut Ledger, owner: Pubkey, data: Vec<u8>) -> Pubkey {
+fn plant(svm: &mut TestSvm, owner: Pubkey, data: Vec<u8>) -> Pubkey {
     let address = Pubkey::new_unique();
-    let mut account = ledger
-        .svm
+    let mut account = svm
+        .litesvm
         .get_account(&pda::global_state())
         .expect("a template account");
-    account.lamports = ledger.svm.minimum_balance_for_rent_exemption(data.len());
+    account.lamports = svm.litesvm.minimum_balance_for_rent_exemption(data.len());
     account.data = data;
     account.owner = owner;
-    ledger.svm.set_account(address, account).expect("planted");
+    svm.litesvm.set_account(address, account).expect("planted");
     address
 }
 
@@ -50,14 +50,13 @@ fn serialize(account: &impl AccountSerialize) -> Vec<u8> {
 #[test]
 fn a_reservation_passed_as_a_user_is_rejected() {
     let Scenario {
-        mut ledger,
+        mut svm,
         device,
         authority,
     } = Scenario::new(4);
     let ip = client_ip(1);
-    ledger.create_user(&device.address, ip).expect("user");
-    ledger
-        .reserve(&authority, &device.address, client_ip(2), None)
+    svm.create_user(&device.address, ip).expect("user");
+    svm.reserve(&authority, &device.address, client_ip(2), None)
         .expect("reservation");
     let publisher = device.metrics_publisher.insecure_clone();
 
@@ -68,7 +67,7 @@ fn a_reservation_passed_as_a_user_is_rejected() {
         pda::reservation(&device.address, client_ip(2)),
     );
     assert_anchor_error(
-        &ledger.send(&[report], &[&publisher]),
+        &svm.send(&[report], &[&publisher]),
         AnchorError::AccountDiscriminatorMismatch,
     );
 }
@@ -76,12 +75,11 @@ fn a_reservation_passed_as_a_user_is_rejected() {
 #[test]
 fn a_user_passed_as_a_device_is_rejected() {
     let Scenario {
-        mut ledger,
+        mut svm,
         device,
         authority,
     } = Scenario::new(4);
-    ledger
-        .create_user(&device.address, client_ip(1))
+    svm.create_user(&device.address, client_ip(1))
         .expect("user");
 
     let reserve = ix::reserve_connection(authority.pubkey(), device.address, client_ip(2), None);
@@ -91,7 +89,7 @@ fn a_user_passed_as_a_device_is_rejected() {
         pda::user(&device.address, client_ip(1)),
     );
     assert_anchor_error(
-        &ledger.send(&[reserve], &[&authority]),
+        &svm.send(&[reserve], &[&authority]),
         AnchorError::AccountDiscriminatorMismatch,
     );
 }
@@ -99,59 +97,58 @@ fn a_user_passed_as_a_device_is_rejected() {
 #[test]
 fn a_device_owned_by_another_program_is_rejected() {
     let Scenario {
-        mut ledger,
+        mut svm,
         device,
         authority,
     } = Scenario::new(1);
-    ledger
-        .reserve(&authority, &device.address, client_ip(1), None)
+    svm.reserve(&authority, &device.address, client_ip(1), None)
         .expect("the only seat");
     // A byte-for-byte Device with room to spare, owned by a program the attacker controls.
-    let mut roomy: Device = ledger.device(&device.address);
+    let mut roomy: Device = svm.device(&device.address);
     roomy.max_users = u16::MAX;
     roomy.reserved_seats = 0;
-    let fake = plant(&mut ledger, Pubkey::new_unique(), serialize(&roomy));
+    let fake = plant(&mut svm, Pubkey::new_unique(), serialize(&roomy));
 
     let reserve = ix::reserve_connection(authority.pubkey(), device.address, client_ip(2), None);
     let reserve = swap_account(reserve, device.address, fake);
     assert_anchor_error(
-        &ledger.send(&[reserve], &[&authority]),
+        &svm.send(&[reserve], &[&authority]),
         AnchorError::AccountOwnedByWrongProgram,
     );
-    assert_eq!(ledger.device(&device.address).reserved_seats, 1);
+    assert_eq!(svm.device(&device.address).reserved_seats, 1);
 }
 
 #[test]
 fn a_global_state_owned_by_another_program_is_rejected() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let attacker = ledger.funded_keypair();
-    let mut forged: GlobalState = ledger.account(&pda::global_state()).unwrap();
+    let mut svm = TestSvm::new();
+    let device = svm.activated_device("ams-1", 4);
+    let attacker = svm.funded_keypair();
+    let mut forged: GlobalState = svm.account(&pda::global_state()).unwrap();
     forged.foundation_allowlist.push(attacker.pubkey());
-    let fake = plant(&mut ledger, Pubkey::new_unique(), serialize(&forged));
+    let fake = plant(&mut svm, Pubkey::new_unique(), serialize(&forged));
 
     let reserve = ix::reserve_connection(attacker.pubkey(), device.address, client_ip(1), None);
     let reserve = swap_account(reserve, pda::global_state(), fake);
     assert_anchor_error(
-        &ledger.send(&[reserve], &[&attacker]),
+        &svm.send(&[reserve], &[&attacker]),
         AnchorError::AccountOwnedByWrongProgram,
     );
 }
 
 #[test]
 fn a_forged_global_state_pda_is_rejected() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let attacker = ledger.funded_keypair();
-    let mut forged: GlobalState = ledger.account(&pda::global_state()).unwrap();
+    let mut svm = TestSvm::new();
+    let device = svm.activated_device("ams-1", 4);
+    let attacker = svm.funded_keypair();
+    let mut forged: GlobalState = svm.account(&pda::global_state()).unwrap();
     forged.foundation_allowlist.push(attacker.pubkey());
     // Even a program-owned account (which an attacker cannot create) fails off its PDA.
-    let fake = plant(&mut ledger, PROGRAM_ID, serialize(&forged));
+    let fake = plant(&mut svm, PROGRAM_ID, serialize(&forged));
 
     let reserve = ix::reserve_connection(attacker.pubkey(), device.address, client_ip(1), None);
     let reserve = swap_account(reserve, pda::global_state(), fake);
     assert_anchor_error(
-        &ledger.send(&[reserve], &[&attacker]),
+        &svm.send(&[reserve], &[&attacker]),
         AnchorError::ConstraintSeeds,
     );
 }
@@ -159,21 +156,20 @@ fn a_forged_global_state_pda_is_rejected() {
 #[test]
 fn a_forged_device_pda_is_rejected() {
     let Scenario {
-        mut ledger,
+        mut svm,
         device,
         authority,
     } = Scenario::new(1);
-    ledger
-        .reserve(&authority, &device.address, client_ip(1), None)
+    svm.reserve(&authority, &device.address, client_ip(1), None)
         .expect("the only seat");
-    let mut roomy: Device = ledger.device(&device.address);
+    let mut roomy: Device = svm.device(&device.address);
     roomy.max_users = u16::MAX;
-    let fake = plant(&mut ledger, PROGRAM_ID, serialize(&roomy));
+    let fake = plant(&mut svm, PROGRAM_ID, serialize(&roomy));
 
     let reserve = ix::reserve_connection(authority.pubkey(), device.address, client_ip(2), None);
     let reserve = swap_account(reserve, device.address, fake);
     assert_anchor_error(
-        &ledger.send(&[reserve], &[&authority]),
+        &svm.send(&[reserve], &[&authority]),
         AnchorError::ConstraintSeeds,
     );
 }
@@ -181,12 +177,11 @@ fn a_forged_device_pda_is_rejected() {
 #[test]
 fn a_forged_user_pda_cannot_hide_an_existing_user() {
     let Scenario {
-        mut ledger,
+        mut svm,
         device,
         authority,
     } = Scenario::new(4);
-    ledger
-        .create_user(&device.address, client_ip(1))
+    svm.create_user(&device.address, client_ip(1))
         .expect("user");
 
     let reserve = ix::reserve_connection(authority.pubkey(), device.address, client_ip(1), None);
@@ -196,25 +191,24 @@ fn a_forged_user_pda_cannot_hide_an_existing_user() {
         Pubkey::new_unique(),
     );
     assert_anchor_error(
-        &ledger.send(&[reserve], &[&authority]),
+        &svm.send(&[reserve], &[&authority]),
         AnchorError::ConstraintSeeds,
     );
-    assert_eq!(ledger.device(&device.address).reserved_seats, 0);
+    assert_eq!(svm.device(&device.address).reserved_seats, 0);
 }
 
 #[test]
 fn a_forged_reservation_pda_cannot_be_consumed() {
     let Scenario {
-        mut ledger,
+        mut svm,
         device,
         authority,
     } = Scenario::new(1);
-    ledger
-        .reserve(&authority, &device.address, client_ip(1), None)
+    svm.reserve(&authority, &device.address, client_ip(1), None)
         .expect("the only seat");
     let ip = client_ip(2);
     // Point create_user for client 2 at client 1's real reservation: the seeds do not match.
-    let admin = ledger.admin.pubkey();
+    let admin = svm.admin.pubkey();
     let create = ix::create_user(
         admin,
         device.address,
@@ -228,22 +222,20 @@ fn a_forged_reservation_pda_cannot_be_consumed() {
         pda::reservation(&device.address, ip),
         pda::reservation(&device.address, client_ip(1)),
     );
-    assert_anchor_error(&ledger.send(&[create], &[]), AnchorError::ConstraintSeeds);
-    let state = ledger.device(&device.address);
+    assert_anchor_error(&svm.send(&[create], &[]), AnchorError::ConstraintSeeds);
+    let state = svm.device(&device.address);
     assert_eq!((state.users_count, state.reserved_seats), (0, 1));
 }
 
 #[test]
 fn a_reservation_of_another_device_cannot_release_a_seat_here() {
-    let mut ledger = Ledger::new();
-    let full = ledger.activated_device("ams-1", 1);
-    let other = ledger.activated_device("fra-1", 4);
-    let authority = ledger.reservation_authority();
-    ledger
-        .reserve(&authority, &full.address, client_ip(1), None)
+    let mut svm = TestSvm::new();
+    let full = svm.activated_device("ams-1", 1);
+    let other = svm.activated_device("fra-1", 4);
+    let authority = svm.reservation_authority();
+    svm.reserve(&authority, &full.address, client_ip(1), None)
         .expect("full");
-    ledger
-        .reserve(&authority, &other.address, client_ip(2), None)
+    svm.reserve(&authority, &other.address, client_ip(2), None)
         .expect("other");
 
     // Close `other`'s reservation while naming `full` as its device, to free a seat on `full`.
@@ -258,12 +250,11 @@ fn a_reservation_of_another_device_cannot_release_a_seat_here() {
         pda::reservation(&full.address, client_ip(2)),
         pda::reservation(&other.address, client_ip(2)),
     );
-    assert_program_error(
-        &ledger.send(&[close], &[&authority]),
-        ServiceabilityError::ReservationDeviceMismatch,
-    );
+    svm.assert_refused(ServiceabilityError::ReservationDeviceMismatch, |svm| {
+        svm.send(&[close], &[&authority])
+    });
 
-    let admin = ledger.admin.pubkey();
+    let admin = svm.admin.pubkey();
     let delete = ix::delete_user(
         admin,
         full.address,
@@ -271,8 +262,7 @@ fn a_reservation_of_another_device_cannot_release_a_seat_here() {
         &tunnel_net_for(client_ip(3)),
         admin,
     );
-    ledger
-        .create_user(&other.address, client_ip(3))
+    svm.create_user(&other.address, client_ip(3))
         .expect("user on other");
     let tunnel = tunnel_net_for(client_ip(3));
     let delete = swap_account(
@@ -285,44 +275,43 @@ fn a_reservation_of_another_device_cannot_release_a_seat_here() {
         pda::tunnel_claim(&full.address, &tunnel),
         pda::tunnel_claim(&other.address, &tunnel),
     );
-    assert_program_error(
-        &ledger.send(&[delete], &[]),
-        ServiceabilityError::UserDeviceMismatch,
-    );
+    svm.assert_refused(ServiceabilityError::UserDeviceMismatch, |svm| {
+        svm.send(&[delete], &[])
+    });
 
-    assert_eq!(ledger.device(&full.address).reserved_seats, 1);
-    assert_eq!(ledger.device(&other.address).reserved_seats, 1);
-    assert_eq!(ledger.device(&other.address).users_count, 1);
+    assert_eq!(svm.device(&full.address).reserved_seats, 1);
+    assert_eq!(svm.device(&other.address).reserved_seats, 1);
+    assert_eq!(svm.device(&other.address).users_count, 1);
 }
 
 #[test]
 fn an_instruction_with_a_missing_signature_is_rejected() {
     let Scenario {
-        mut ledger,
+        mut svm,
         device,
         authority,
     } = Scenario::new(4);
     let mut reserve =
         ix::reserve_connection(authority.pubkey(), device.address, client_ip(1), None);
     reserve.accounts[0].is_signer = false; // claim the authority without its signature
-    assert_anchor_error(&ledger.send(&[reserve], &[]), AnchorError::AccountNotSigner);
+    assert_anchor_error(&svm.send(&[reserve], &[]), AnchorError::AccountNotSigner);
 }
 
 #[test]
 fn a_rotated_out_metrics_publisher_can_no_longer_report() {
     let Scenario {
-        mut ledger, device, ..
+        mut svm, device, ..
     } = Scenario::new(4);
     let ip = client_ip(1);
-    ledger.create_user(&device.address, ip).expect("user");
+    svm.create_user(&device.address, ip).expect("user");
     let old = device.metrics_publisher.insecure_clone();
-    let new = ledger.funded_keypair();
+    let new = svm.funded_keypair();
     let rotate = serviceability_client::types::UpdateDeviceArgs {
         metrics_publisher: Some(new.pubkey()),
         ..update_nothing()
     };
     let foundation = device.foundation.insecure_clone();
-    ledger.send_ok(
+    svm.send_ok(
         &[ix::update_device(
             foundation.pubkey(),
             device.address,
@@ -333,24 +322,17 @@ fn a_rotated_out_metrics_publisher_can_no_longer_report() {
     let report = |publisher: &Keypair| {
         ix::set_user_bgp_status(publisher.pubkey(), device.address, ip, BgpStatus::Up)
     };
-    let refused = ledger.send_paid_by(&old, &[report(&old)], &[]);
+    let refused = svm.send_paid_by(&old, &[report(&old)], &[]);
     assert_program_error(&refused, ServiceabilityError::NotMetricsPublisher);
     assert_eq!(
-        ledger
-            .user(&device.address, ip)
-            .unwrap()
-            .last_bgp_reported_at,
+        svm.user(&device.address, ip).unwrap().last_bgp_reported_at,
         0
     );
-    ledger
-        .send_paid_by(&new, &[report(&new)], &[])
+    svm.send_paid_by(&new, &[report(&new)], &[])
         .expect("the new publisher reports");
     assert_eq!(
-        ledger
-            .user(&device.address, ip)
-            .unwrap()
-            .last_bgp_reported_at,
-        ledger.now()
+        svm.user(&device.address, ip).unwrap().last_bgp_reported_at,
+        svm.now()
     );
 }
 
@@ -359,41 +341,38 @@ fn lamports_sent_to_a_reservation_pda_beforehand_do_not_block_it() {
     // Anyone can transfer lamports to an address before the program creates an account
     // there; `init` must still create it (no denial of service), and the seat is counted once.
     let Scenario {
-        mut ledger,
+        mut svm,
         device,
         authority,
     } = Scenario::new(4);
     let ip = client_ip(1);
     let reservation = pda::reservation(&device.address, ip);
-    let griefer = ledger.funded_keypair();
+    let griefer = svm.funded_keypair();
     let gift = anchor_lang::solana_program::system_instruction::transfer(
         &griefer.pubkey(),
         &reservation,
         1_000_000,
     );
-    ledger.send_paid_by(&griefer, &[gift], &[]).expect("gift");
-    ledger
-        .reserve(&authority, &device.address, ip, None)
+    svm.send_paid_by(&griefer, &[gift], &[]).expect("gift");
+    svm.reserve(&authority, &device.address, ip, None)
         .expect("reserved despite the lamports");
-    let stored = ledger
-        .reservation(&device.address, ip)
-        .expect("a reservation");
+    let stored = svm.reservation(&device.address, ip).expect("a reservation");
     assert_eq!(stored.payer, authority.pubkey());
-    assert_eq!(ledger.device(&device.address).reserved_seats, 1);
-    let rent = ledger.svm.minimum_balance_for_rent_exemption(
-        ledger.svm.get_account(&reservation).unwrap().data.len(),
+    assert_eq!(svm.device(&device.address).reserved_seats, 1);
+    let rent = svm.litesvm.minimum_balance_for_rent_exemption(
+        svm.litesvm.get_account(&reservation).unwrap().data.len(),
     );
-    assert!(ledger.lamports(&reservation) >= rent);
+    assert!(svm.lamports(&reservation) >= rent);
 }
 
 #[test]
 fn several_instructions_in_one_transaction_keep_the_seat_counts() {
     let Scenario {
-        mut ledger,
+        mut svm,
         device,
         authority,
     } = Scenario::new(2);
-    let admin = ledger.admin.insecure_clone();
+    let admin = svm.admin.insecure_clone();
     let ip = client_ip(1);
     // Reserve, then convert the reservation into a user, in one transaction.
     let reserve_then_create = |ip, reservation_payer| {
@@ -409,13 +388,13 @@ fn several_instructions_in_one_transaction_keep_the_seat_counts() {
             ),
         ]
     };
-    ledger.send_ok(
+    svm.send_ok(
         &reserve_then_create(ip, Some(authority.pubkey())),
         &[&authority],
     );
-    let state = ledger.device(&device.address);
+    let state = svm.device(&device.address);
     assert_eq!((state.users_count, state.reserved_seats), (1, 0));
-    assert!(ledger.reservation(&device.address, ip).is_none());
+    assert!(svm.reservation(&device.address, ip).is_none());
 
     // Delete the user, then reserve the same pair again, in one transaction.
     let delete = ix::delete_user(
@@ -426,20 +405,20 @@ fn several_instructions_in_one_transaction_keep_the_seat_counts() {
         admin.pubkey(),
     );
     let reserve = ix::reserve_connection(authority.pubkey(), device.address, ip, None);
-    ledger.send_ok(&[delete, reserve], &[&authority]);
-    let state = ledger.device(&device.address);
+    svm.send_ok(&[delete, reserve], &[&authority]);
+    let state = svm.device(&device.address);
     assert_eq!((state.users_count, state.reserved_seats), (0, 1));
-    assert!(ledger.user(&device.address, ip).is_none());
+    assert!(svm.user(&device.address, ip).is_none());
 
     // A reservation then a user for the same pair without consuming it: the user's
     // creation must take the reservation (it is always passed), never a second seat.
-    let refused = ledger.send(&reserve_then_create(client_ip(2), None), &[&authority]);
+    let refused = svm.send(&reserve_then_create(client_ip(2), None), &[&authority]);
     assert_custom_error(
         &refused,
         1,
         u32::from(ServiceabilityError::ReservationPayerMissing),
     );
-    let state = ledger.device(&device.address);
+    let state = svm.device(&device.address);
     assert_eq!(
         (state.users_count, state.reserved_seats),
         (0, 1),
@@ -449,15 +428,15 @@ fn several_instructions_in_one_transaction_keep_the_seat_counts() {
 
 #[test]
 fn a_device_closed_and_created_again_in_one_transaction_starts_fresh() {
-    let mut ledger = Ledger::new();
-    let foundation = ledger.foundation_key();
+    let mut svm = TestSvm::new();
+    let foundation = svm.foundation_key();
     let args = |max_users| serviceability_client::types::CreateDeviceArgs {
         code: "fra-1".into(),
         public_ip: [185, 1, 1, 10],
         max_users,
         metrics_publisher: foundation.pubkey(),
     };
-    ledger.send_ok(
+    svm.send_ok(
         &[ix::create_device(foundation.pubkey(), args(4))],
         &[&foundation],
     );
@@ -466,10 +445,9 @@ fn a_device_closed_and_created_again_in_one_transaction_starts_fresh() {
     let create = ix::create_device(foundation.pubkey(), args(7));
     // Anchor's `close` hands the account back to the system program at once, so the same
     // code can be created again in the same transaction: it must come back empty.
-    ledger
-        .send(&[close, create], &[&foundation])
+    svm.send(&[close, create], &[&foundation])
         .expect("closed and created again");
-    let device = ledger.device(&address);
+    let device = svm.device(&address);
     assert_eq!(
         (device.max_users, device.users_count, device.reserved_seats),
         (7, 0, 0)
@@ -486,65 +464,60 @@ fn one_key_may_hold_every_role_that_may_coincide() {
     // creator (authority = reservation payer), deletes the user as its payer, and closes the
     // device as its owner: every account named twice is accepted, and every lamport of rent
     // comes back to it.
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 2);
+    let mut svm = TestSvm::new();
+    let device = svm.activated_device("ams-1", 2);
     let foundation = device.foundation.insecure_clone();
     let key = foundation.pubkey();
     let ip = client_ip(1);
-    let device_rent = ledger.lamports(&device.address);
-    let before = ledger.lamports(&key);
+    let device_rent = svm.lamports(&device.address);
+    let before = svm.lamports(&key);
 
-    ledger
-        .reserve(&foundation, &device.address, ip, None)
+    svm.reserve(&foundation, &device.address, ip, None)
         .expect("the foundation reserves");
     let create = ix::create_user(key, device.address, ip, tunnel_net_for(ip), key, Some(key));
-    ledger.send_ok(&[create], &[&foundation]);
-    assert!(ledger.reservation(&device.address, ip).is_none());
+    svm.send_ok(&[create], &[&foundation]);
+    assert!(svm.reservation(&device.address, ip).is_none());
     let delete = ix::delete_user(key, device.address, ip, &tunnel_net_for(ip), key);
-    ledger.send_ok(&[delete], &[&foundation]);
-    ledger.send_ok(
+    svm.send_ok(&[delete], &[&foundation]);
+    svm.send_ok(
         &[ix::close_device(key, device.address, key)],
         &[&foundation],
     );
-    assert!(!ledger.exists(&device.address));
-    // The ledger's payer paid the fees; the foundation key paid only rents, all returned.
-    assert_eq!(ledger.lamports(&key), before + device_rent);
+    assert!(!svm.exists(&device.address));
+    // The test SVM's payer paid the fees; the foundation key paid only rents, all returned.
+    assert_eq!(svm.lamports(&key), before + device_rent);
 }
 
 #[test]
 fn an_account_cannot_receive_its_own_rent() {
     let Scenario {
-        mut ledger,
+        mut svm,
         device,
         authority,
     } = Scenario::new(2);
     let ip = client_ip(1);
-    ledger
-        .reserve(&authority, &device.address, ip, None)
+    svm.reserve(&authority, &device.address, ip, None)
         .expect("reserved");
     let reservation = pda::reservation(&device.address, ip);
     let close = ix::close_reservation(authority.pubkey(), device.address, ip, reservation);
-    assert_program_error(
-        &ledger.send(&[close], &[&authority]),
-        ServiceabilityError::PayerMismatch,
-    );
-    ledger
-        .create_user(&device.address, client_ip(2))
+    svm.assert_refused(ServiceabilityError::PayerMismatch, |svm| {
+        svm.send(&[close], &[&authority])
+    });
+    svm.create_user(&device.address, client_ip(2))
         .expect("user");
-    let admin = ledger.admin.pubkey();
+    let admin = svm.admin.pubkey();
     let user = pda::user(&device.address, client_ip(2));
     let tunnel = tunnel_net_for(client_ip(2));
     let delete = ix::delete_user(admin, device.address, client_ip(2), &tunnel, user);
-    assert_program_error(
-        &ledger.send(&[delete], &[]),
-        ServiceabilityError::PayerMismatch,
-    );
+    svm.assert_refused(ServiceabilityError::PayerMismatch, |svm| {
+        svm.send(&[delete], &[])
+    });
     // The user passed as its own tunnel claim: not a TunnelClaim.
     let delete = ix::delete_user(admin, device.address, client_ip(2), &tunnel, admin);
     let delete = swap_account(delete, pda::tunnel_claim(&device.address, &tunnel), user);
     assert_anchor_error(
-        &ledger.send(&[delete], &[]),
+        &svm.send(&[delete], &[]),
         AnchorError::AccountDiscriminatorMismatch,
     );
-    assert!(ledger.exists(&reservation) && ledger.exists(&user));
+    assert!(svm.exists(&reservation) && svm.exists(&user));
 }

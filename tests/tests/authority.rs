@@ -16,16 +16,16 @@ use serviceability_client::types::{AuthorityKind, AuthorityUpdate, CreateDeviceA
 use serviceability_host::{set_upgrade_authority, PROGRAM_DATA_HEADER_LEN};
 use serviceability_tests::*;
 
-fn global_state(ledger: &Ledger) -> GlobalState {
-    ledger.account(&pda::global_state()).expect("initialized")
+fn global_state(svm: &TestSvm) -> GlobalState {
+    svm.account(&pda::global_state()).expect("initialized")
 }
 
 #[test]
 fn initialize_makes_the_deployer_admin_and_activator() {
-    let ledger = Ledger::new();
-    let state = global_state(&ledger);
-    assert_eq!(state.admin, ledger.admin.pubkey());
-    assert_eq!(state.activator_authority, ledger.admin.pubkey());
+    let svm = TestSvm::new();
+    let state = global_state(&svm);
+    assert_eq!(state.admin, svm.admin.pubkey());
+    assert_eq!(state.activator_authority, svm.admin.pubkey());
     assert!(state.reservation_authority.is_none());
     assert!(state.foundation_allowlist.is_empty());
     assert!(!state.reservations_paused);
@@ -33,89 +33,88 @@ fn initialize_makes_the_deployer_admin_and_activator() {
 
 #[test]
 fn initialize_cannot_run_twice() {
-    let mut ledger = Ledger::new();
-    let admin = ledger.admin.insecure_clone();
-    let admin_before = ledger.lamports(&admin.pubkey());
-    let result = ledger.send_paid_by(&admin, &[ix::initialize(admin.pubkey())], &[]);
+    let mut svm = TestSvm::new();
+    let admin = svm.admin.insecure_clone();
+    let admin_before = svm.lamports(&admin.pubkey());
+    let result = svm.send_paid_by(&admin, &[ix::initialize(admin.pubkey())], &[]);
     assert_program_error(&result, ServiceabilityError::AlreadyInitialized);
     // Refused before any account creation: the upgrade authority paid only the fee.
     let fee = result.unwrap_err().meta.fee;
-    assert_eq!(ledger.lamports(&admin.pubkey()), admin_before - fee);
+    assert_eq!(svm.lamports(&admin.pubkey()), admin_before - fee);
     // Who is asking comes first: anyone else is told they may not initialize at all.
-    let intruder = ledger.funded_keypair();
-    let result = ledger.send_paid_by(&intruder, &[ix::initialize(intruder.pubkey())], &[]);
+    let intruder = svm.funded_keypair();
+    let result = svm.send_paid_by(&intruder, &[ix::initialize(intruder.pubkey())], &[]);
     assert_program_error(&result, ServiceabilityError::NotUpgradeAuthority);
-    assert_eq!(global_state(&ledger).admin, ledger.admin.pubkey());
+    assert_eq!(global_state(&svm).admin, svm.admin.pubkey());
 }
 
 #[test]
 fn only_the_upgrade_authority_can_initialize() {
     // The hijack this closes: after `anchor deploy`, whoever sent `initialize` first became
     // admin for good.
-    let mut ledger = Ledger::uninitialized();
-    let front_runner = ledger.funded_keypair();
-    let result = ledger.send_paid_by(&front_runner, &[ix::initialize(front_runner.pubkey())], &[]);
+    let mut svm = TestSvm::uninitialized();
+    let front_runner = svm.funded_keypair();
+    let result = svm.send_paid_by(&front_runner, &[ix::initialize(front_runner.pubkey())], &[]);
     assert_program_error(&result, ServiceabilityError::NotUpgradeAuthority);
-    assert!(!ledger.exists(&pda::global_state()), "nothing was created");
+    assert!(!svm.exists(&pda::global_state()), "nothing was created");
 
-    let admin = ledger.admin.insecure_clone();
-    let initialized = ledger.send_paid_by(&admin, &[ix::initialize(admin.pubkey())], &[]);
+    let admin = svm.admin.insecure_clone();
+    let initialized = svm.send_paid_by(&admin, &[ix::initialize(admin.pubkey())], &[]);
     let events: Vec<GlobalStateInitialized> = decode(&initialized.expect("initialized").logs);
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].admin, admin.pubkey());
-    assert_eq!(global_state(&ledger).admin, admin.pubkey());
+    assert_eq!(global_state(&svm).admin, admin.pubkey());
 }
 
 #[test]
 fn an_immutable_program_cannot_be_initialized() {
-    let mut ledger = Ledger::uninitialized();
-    set_upgrade_authority(&mut ledger.svm, None);
-    let admin = ledger.admin.insecure_clone();
-    let result = ledger.send_paid_by(&admin, &[ix::initialize(admin.pubkey())], &[]);
+    let mut svm = TestSvm::uninitialized();
+    set_upgrade_authority(&mut svm.litesvm, None);
+    let admin = svm.admin.insecure_clone();
+    let result = svm.send_paid_by(&admin, &[ix::initialize(admin.pubkey())], &[]);
     assert_program_error(&result, ServiceabilityError::NotUpgradeAuthority);
-    assert!(!ledger.exists(&pda::global_state()));
+    assert!(!svm.exists(&pda::global_state()));
 }
 
 #[test]
 fn initialize_reads_only_this_programs_program_data() {
     // Another program's ProgramData, whose upgrade authority the intruder is, is not ours.
-    let mut ledger = Ledger::uninitialized();
-    let intruder = ledger.funded_keypair();
+    let mut svm = TestSvm::uninitialized();
+    let intruder = svm.funded_keypair();
     let other_program = Pubkey::new_unique();
     let (elsewhere, _) = Pubkey::find_program_address(
         &[other_program.as_ref()],
         &anchor_lang::solana_program::bpf_loader_upgradeable::ID,
     );
     let ours = pda::program_data();
-    let mut planted = ledger.svm.get_account(&ours).expect("ProgramData");
+    let mut planted = svm.litesvm.get_account(&ours).expect("ProgramData");
     planted.data = planted.data[..PROGRAM_DATA_HEADER_LEN].to_vec();
-    ledger.svm.set_account(elsewhere, planted).unwrap();
-    set_upgrade_authority(&mut ledger.svm, Some(ledger.admin.pubkey()));
+    svm.litesvm.set_account(elsewhere, planted).unwrap();
+    set_upgrade_authority(&mut svm.litesvm, Some(svm.admin.pubkey()));
     let mut forged = ix::initialize(intruder.pubkey());
     for meta in &mut forged.accounts {
         if meta.pubkey == ours {
             meta.pubkey = elsewhere;
         }
     }
-    let result = ledger.send_paid_by(&intruder, &[forged], &[]);
+    let result = svm.send_paid_by(&intruder, &[forged], &[]);
     assert_anchor_error(&result, anchor_lang::error::ErrorCode::ConstraintSeeds);
-    assert!(!ledger.exists(&pda::global_state()));
+    assert!(!svm.exists(&pda::global_state()));
 }
 
 #[test]
 fn an_unauthorized_signer_cannot_reserve_or_close() {
     let Scenario {
-        mut ledger,
+        mut svm,
         device,
         authority,
     } = Scenario::new(4);
-    let stranger = ledger.funded_keypair();
+    let stranger = svm.funded_keypair();
 
-    let reserve = ledger.reserve(&stranger, &device.address, client_ip(1), None);
+    let reserve = svm.reserve(&stranger, &device.address, client_ip(1), None);
     assert_program_error(&reserve, ServiceabilityError::NotReservationAuthority);
 
-    ledger
-        .reserve(&authority, &device.address, client_ip(2), None)
+    svm.reserve(&authority, &device.address, client_ip(2), None)
         .expect("reserved");
     let close = ix::close_reservation(
         stranger.pubkey(),
@@ -123,21 +122,19 @@ fn an_unauthorized_signer_cannot_reserve_or_close() {
         client_ip(2),
         authority.pubkey(),
     );
-    assert_program_error(
-        &ledger.send(&[close], &[&stranger]),
-        ServiceabilityError::NotReservationAuthority,
-    );
-    assert_eq!(ledger.device(&device.address).reserved_seats, 1);
+    svm.assert_refused(ServiceabilityError::NotReservationAuthority, |svm| {
+        svm.send(&[close], &[&stranger])
+    });
+    assert_eq!(svm.device(&device.address).reserved_seats, 1);
 }
 
 #[test]
 fn the_foundation_can_reserve_when_no_reservation_authority_is_set() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    assert!(global_state(&ledger).reservation_authority.is_none());
-    let foundation = ledger.foundation_key();
-    ledger
-        .reserve(&foundation, &device.address, client_ip(1), None)
+    let mut svm = TestSvm::new();
+    let device = svm.activated_device("ams-1", 4);
+    assert!(global_state(&svm).reservation_authority.is_none());
+    let foundation = svm.foundation_key();
+    svm.reserve(&foundation, &device.address, client_ip(1), None)
         .expect("foundation fallback");
     let close = ix::close_reservation(
         foundation.pubkey(),
@@ -145,64 +142,61 @@ fn the_foundation_can_reserve_when_no_reservation_authority_is_set() {
         client_ip(1),
         foundation.pubkey(),
     );
-    ledger
-        .send(&[close], &[&foundation])
+    svm.send(&[close], &[&foundation])
         .expect("foundation closes");
 }
 
 #[test]
 fn the_foundation_can_reserve_when_a_reservation_authority_is_set() {
     let Scenario {
-        mut ledger,
+        mut svm,
         device,
         authority,
     } = Scenario::new(4);
-    let foundation = ledger.foundation_key();
-    ledger
-        .reserve(&foundation, &device.address, client_ip(1), None)
+    let foundation = svm.foundation_key();
+    svm.reserve(&foundation, &device.address, client_ip(1), None)
         .expect("foundation fallback");
-    ledger
-        .reserve(&authority, &device.address, client_ip(2), None)
+    svm.reserve(&authority, &device.address, client_ip(2), None)
         .expect("authority");
-    assert_eq!(ledger.device(&device.address).reserved_seats, 2);
+    assert_eq!(svm.device(&device.address).reserved_seats, 2);
 }
 
 #[test]
 fn a_cleared_reservation_authority_loses_its_rights() {
     let Scenario {
-        mut ledger,
+        mut svm,
         device,
         authority,
     } = Scenario::new(4);
-    let admin = ledger.admin.pubkey();
+    let admin = svm.admin.pubkey();
     let clear = AuthorityUpdate::Reservation {
         new_authority: None,
     };
-    ledger.send_ok(&[ix::set_authority(admin, clear)], &[]);
-    assert!(global_state(&ledger).reservation_authority.is_none());
-    let result = ledger.reserve(&authority, &device.address, client_ip(1), None);
+    svm.send_ok(&[ix::set_authority(admin, clear)], &[]);
+    assert!(global_state(&svm).reservation_authority.is_none());
+    let result = svm.reserve(&authority, &device.address, client_ip(1), None);
     assert_program_error(&result, ServiceabilityError::NotReservationAuthority);
 }
 
 #[test]
 fn a_removed_foundation_key_loses_its_rights() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let foundation = ledger.foundation_key();
-    let admin = ledger.admin.pubkey();
-    ledger.send_ok(
+    let mut svm = TestSvm::new();
+    let device = svm.activated_device("ams-1", 4);
+    let foundation = svm.foundation_key();
+    let admin = svm.admin.pubkey();
+    svm.send_ok(
         &[ix::remove_foundation_key(admin, foundation.pubkey())],
         &[],
     );
-    let result = ledger.reserve(&foundation, &device.address, client_ip(1), None);
+    let result = svm.reserve(&foundation, &device.address, client_ip(1), None);
     assert_program_error(&result, ServiceabilityError::NotReservationAuthority);
 }
 
 #[test]
 fn only_the_activator_or_the_foundation_manage_users() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let stranger = ledger.funded_keypair();
+    let mut svm = TestSvm::new();
+    let device = svm.activated_device("ams-1", 4);
+    let stranger = svm.funded_keypair();
     let ip = client_ip(1);
     let create = |signer: &Keypair| {
         ix::create_user(
@@ -214,19 +208,17 @@ fn only_the_activator_or_the_foundation_manage_users() {
             None,
         )
     };
-    assert_program_error(
-        &ledger.send(&[create(&stranger)], &[&stranger]),
-        ServiceabilityError::NotActivatorAuthority,
-    );
+    svm.assert_refused(ServiceabilityError::NotActivatorAuthority, |svm| {
+        svm.send(&[create(&stranger)], &[&stranger])
+    });
 
-    let activator = ledger.funded_keypair();
-    let admin = ledger.admin.pubkey();
+    let activator = svm.funded_keypair();
+    let admin = svm.admin.pubkey();
     let update = AuthorityUpdate::Activator {
         new_authority: activator.pubkey(),
     };
-    ledger.send_ok(&[ix::set_authority(admin, update)], &[]);
-    ledger
-        .send(&[create(&activator)], &[&activator])
+    svm.send_ok(&[ix::set_authority(admin, update)], &[]);
+    svm.send(&[create(&activator)], &[&activator])
         .expect("activator creates");
 
     let delete = ix::delete_user(
@@ -236,11 +228,10 @@ fn only_the_activator_or_the_foundation_manage_users() {
         &tunnel_net_for(ip),
         activator.pubkey(),
     );
-    assert_program_error(
-        &ledger.send(&[delete], &[&stranger]),
-        ServiceabilityError::NotActivatorAuthority,
-    );
-    let foundation = ledger.foundation_key();
+    svm.assert_refused(ServiceabilityError::NotActivatorAuthority, |svm| {
+        svm.send(&[delete], &[&stranger])
+    });
+    let foundation = svm.foundation_key();
     let delete = ix::delete_user(
         foundation.pubkey(),
         device.address,
@@ -248,15 +239,14 @@ fn only_the_activator_or_the_foundation_manage_users() {
         &tunnel_net_for(ip),
         activator.pubkey(),
     );
-    ledger
-        .send(&[delete], &[&foundation])
+    svm.send(&[delete], &[&foundation])
         .expect("foundation fallback deletes");
 }
 
 #[test]
 fn only_the_admin_changes_authorities_the_allowlist_and_the_pause_flag() {
-    let mut ledger = Ledger::new();
-    let impostor = ledger.funded_keypair();
+    let mut svm = TestSvm::new();
+    let impostor = svm.funded_keypair();
     let key = impostor.pubkey();
     let attempts = [
         ix::set_authority(
@@ -271,17 +261,17 @@ fn only_the_admin_changes_authorities_the_allowlist_and_the_pause_flag() {
         ix::set_reservations_paused(key, true),
     ];
     for attempt in attempts {
-        let result = ledger.send_paid_by(&impostor, &[attempt], &[]);
+        let result = svm.send_paid_by(&impostor, &[attempt], &[]);
         assert_program_error(&result, ServiceabilityError::NotAdmin);
     }
-    let state = global_state(&ledger);
+    let state = global_state(&svm);
     assert!(state.foundation_allowlist.is_empty() && !state.reservations_paused);
 }
 
 #[test]
 fn authorities_cannot_be_the_default_key() {
-    let mut ledger = Ledger::new();
-    let admin = ledger.admin.pubkey();
+    let mut svm = TestSvm::new();
+    let admin = svm.admin.pubkey();
     for update in [
         AuthorityUpdate::Activator {
             new_authority: Pubkey::default(),
@@ -290,43 +280,42 @@ fn authorities_cannot_be_the_default_key() {
             new_authority: Some(Pubkey::default()),
         },
     ] {
-        assert_program_error(
-            &ledger.send(&[ix::set_authority(admin, update)], &[]),
-            ServiceabilityError::InvalidAuthority,
-        );
+        svm.assert_refused(ServiceabilityError::InvalidAuthority, |svm| {
+            svm.send(&[ix::set_authority(admin, update)], &[])
+        });
     }
 }
 
 #[test]
 fn the_allowlist_is_bounded_and_has_no_duplicates() {
-    let mut ledger = Ledger::new();
-    let admin = ledger.admin.pubkey();
+    let mut svm = TestSvm::new();
+    let admin = svm.admin.pubkey();
     let keys: Vec<Pubkey> = (0..MAX_FOUNDATION_KEYS)
         .map(|_| Pubkey::new_unique())
         .collect();
     for key in &keys {
-        ledger.send_ok(&[ix::add_foundation_key(admin, *key)], &[]);
+        svm.send_ok(&[ix::add_foundation_key(admin, *key)], &[]);
     }
-    let duplicate = ledger.send(&[ix::add_foundation_key(admin, keys[0])], &[]);
+    let duplicate = svm.send(&[ix::add_foundation_key(admin, keys[0])], &[]);
     assert_program_error(&duplicate, ServiceabilityError::FoundationKeyAlreadyPresent);
-    let overflow = ledger.send(&[ix::add_foundation_key(admin, Pubkey::new_unique())], &[]);
+    let overflow = svm.send(&[ix::add_foundation_key(admin, Pubkey::new_unique())], &[]);
     assert_program_error(&overflow, ServiceabilityError::FoundationAllowlistFull);
-    assert_eq!(global_state(&ledger).foundation_allowlist, keys);
+    assert_eq!(global_state(&svm).foundation_allowlist, keys);
 
-    ledger.send_ok(&[ix::remove_foundation_key(admin, keys[3])], &[]);
-    let missing = ledger.send(&[ix::remove_foundation_key(admin, keys[3])], &[]);
+    svm.send_ok(&[ix::remove_foundation_key(admin, keys[3])], &[]);
+    let missing = svm.send(&[ix::remove_foundation_key(admin, keys[3])], &[]);
     assert_program_error(&missing, ServiceabilityError::FoundationKeyNotFound);
     assert_eq!(
-        global_state(&ledger).foundation_allowlist.len(),
+        global_state(&svm).foundation_allowlist.len(),
         keys.len() - 1
     );
 }
 
 #[test]
 fn only_the_foundation_creates_updates_and_closes_devices() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
-    let stranger = ledger.funded_keypair();
+    let mut svm = TestSvm::new();
+    let device = svm.activated_device("ams-1", 4);
+    let stranger = svm.funded_keypair();
     let args = CreateDeviceArgs {
         code: "fra-1".into(),
         public_ip: [185, 1, 1, 11],
@@ -347,11 +336,11 @@ fn only_the_foundation_creates_updates_and_closes_devices() {
         ),
     ];
     for attempt in attempts {
-        let result = ledger.send(&[attempt], &[&stranger]);
+        let result = svm.send(&[attempt], &[&stranger]);
         assert_program_error(&result, ServiceabilityError::NotFoundationMember);
     }
-    assert_eq!(ledger.device(&device.address).max_users, 4);
-    assert!(!ledger.exists(&pda::device("fra-1")));
+    assert_eq!(svm.device(&device.address).max_users, 4);
+    assert!(!svm.exists(&pda::device("fra-1")));
 }
 
 fn update_nothing_but_capacity(max_users: u16) -> serviceability_client::types::UpdateDeviceArgs {
@@ -363,13 +352,13 @@ fn update_nothing_but_capacity(max_users: u16) -> serviceability_client::types::
 
 #[test]
 fn every_admin_change_emits_its_event() {
-    let mut ledger = Ledger::new();
-    let admin = ledger.admin.pubkey();
+    let mut svm = TestSvm::new();
+    let admin = svm.admin.pubkey();
     let reservation_authority = Pubkey::new_unique();
     let set = AuthorityUpdate::Reservation {
         new_authority: Some(reservation_authority),
     };
-    let meta = ledger.send_ok(&[ix::set_authority(admin, set)], &[]);
+    let meta = svm.send_ok(&[ix::set_authority(admin, set)], &[]);
     let events: Vec<AuthorityChanged> = decode(&meta.logs);
     assert_eq!(events.len(), 1);
     assert!(matches!(events[0].kind, AuthorityKind::Reservation));
@@ -382,7 +371,7 @@ fn every_admin_change_emits_its_event() {
     let set = AuthorityUpdate::Activator {
         new_authority: activator,
     };
-    let meta = ledger.send_ok(&[ix::set_authority(admin, set)], &[]);
+    let meta = svm.send_ok(&[ix::set_authority(admin, set)], &[]);
     let events: Vec<AuthorityChanged> = decode(&meta.logs);
     assert!(matches!(events[0].kind, AuthorityKind::Activator));
     assert_eq!(
@@ -391,14 +380,14 @@ fn every_admin_change_emits_its_event() {
     );
 
     let key = Pubkey::new_unique();
-    let meta = ledger.send_ok(&[ix::add_foundation_key(admin, key)], &[]);
+    let meta = svm.send_ok(&[ix::add_foundation_key(admin, key)], &[]);
     let events: Vec<FoundationAllowlistChanged> = decode(&meta.logs);
     assert_eq!(events.len(), 1);
     assert_eq!(
         (events[0].key, events[0].added, events[0].allowlist_len),
         (key, true, 1)
     );
-    let meta = ledger.send_ok(&[ix::remove_foundation_key(admin, key)], &[]);
+    let meta = svm.send_ok(&[ix::remove_foundation_key(admin, key)], &[]);
     let events: Vec<FoundationAllowlistChanged> = decode(&meta.logs);
     assert_eq!(
         (events[0].key, events[0].added, events[0].allowlist_len),
@@ -406,7 +395,7 @@ fn every_admin_change_emits_its_event() {
     );
 
     for paused in [true, false] {
-        let meta = ledger.send_ok(&[ix::set_reservations_paused(admin, paused)], &[]);
+        let meta = svm.send_ok(&[ix::set_reservations_paused(admin, paused)], &[]);
         let events: Vec<ReservationsPauseChanged> = decode(&meta.logs);
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].paused, paused);
@@ -415,12 +404,12 @@ fn every_admin_change_emits_its_event() {
 
 #[test]
 fn the_admin_hands_over_in_two_steps() {
-    let mut ledger = Ledger::new();
-    let admin = ledger.admin.insecure_clone();
-    let successor = ledger.funded_keypair();
-    let admin_before = ledger.lamports(&admin.pubkey());
+    let mut svm = TestSvm::new();
+    let admin = svm.admin.insecure_clone();
+    let successor = svm.funded_keypair();
+    let admin_before = svm.lamports(&admin.pubkey());
 
-    let proposed = ledger.send_paid_by(
+    let proposed = svm.send_paid_by(
         &admin,
         &[ix::propose_admin(admin.pubkey(), Some(successor.pubkey()))],
         &[],
@@ -429,14 +418,14 @@ fn the_admin_hands_over_in_two_steps() {
     let events: Vec<AdminProposed> = decode(&proposed.logs);
     assert_eq!(events[0].admin, admin.pubkey());
     assert_eq!(events[0].proposed_admin, Some(successor.pubkey()));
-    let proposal: AdminProposal = ledger.account(&pda::admin_proposal()).expect("pending");
+    let proposal: AdminProposal = svm.account(&pda::admin_proposal()).expect("pending");
     assert_eq!(proposal.proposed_admin, successor.pubkey());
-    assert_eq!(proposal.proposed_at, ledger.now());
+    assert_eq!(proposal.proposed_at, svm.now());
     // Proposing changes nothing yet: the admin is still the admin.
-    assert_eq!(global_state(&ledger).admin, admin.pubkey());
-    assert!(ledger.lamports(&pda::admin_proposal()) > 0);
+    assert_eq!(global_state(&svm).admin, admin.pubkey());
+    assert!(svm.lamports(&pda::admin_proposal()) > 0);
 
-    let accepted = ledger.send_paid_by(
+    let accepted = svm.send_paid_by(
         &successor,
         &[ix::accept_admin(successor.pubkey(), admin.pubkey())],
         &[],
@@ -445,47 +434,43 @@ fn the_admin_hands_over_in_two_steps() {
     assert!(matches!(events[0].kind, AuthorityKind::Admin));
     assert_eq!(events[0].previous, Some(admin.pubkey()));
     assert_eq!(events[0].current, Some(successor.pubkey()));
-    assert_eq!(global_state(&ledger).admin, successor.pubkey());
+    assert_eq!(global_state(&svm).admin, successor.pubkey());
     assert!(
-        !ledger.exists(&pda::admin_proposal()),
+        !svm.exists(&pda::admin_proposal()),
         "the proposal is closed"
     );
     // The outgoing admin paid the proposal's rent and got it back: it is down one fee.
-    assert_eq!(
-        ledger.lamports(&admin.pubkey()),
-        admin_before - proposed.fee
-    );
+    assert_eq!(svm.lamports(&admin.pubkey()), admin_before - proposed.fee);
 
     // The old admin is now refused; the new one is obeyed.
-    let old = ledger.send_paid_by(
+    let old = svm.send_paid_by(
         &admin,
         &[ix::set_reservations_paused(admin.pubkey(), true)],
         &[],
     );
     assert_program_error(&old, ServiceabilityError::NotAdmin);
     let new = ix::set_reservations_paused(successor.pubkey(), true);
-    ledger
-        .send_paid_by(&successor, &[new], &[])
+    svm.send_paid_by(&successor, &[new], &[])
         .expect("new admin");
-    assert!(global_state(&ledger).reservations_paused);
+    assert!(global_state(&svm).reservations_paused);
 }
 
 #[test]
 fn only_the_proposed_key_accepts_and_only_the_admin_proposes() {
-    let mut ledger = Ledger::new();
-    let admin = ledger.admin.insecure_clone();
-    let successor = ledger.funded_keypair();
-    let stranger = ledger.funded_keypair();
+    let mut svm = TestSvm::new();
+    let admin = svm.admin.insecure_clone();
+    let successor = svm.funded_keypair();
+    let stranger = svm.funded_keypair();
 
     // Nothing proposed: there is nothing to accept.
-    let early = ledger.send_paid_by(
+    let early = svm.send_paid_by(
         &successor,
         &[ix::accept_admin(successor.pubkey(), admin.pubkey())],
         &[],
     );
     assert_anchor_error(&early, anchor_lang::error::ErrorCode::AccountNotInitialized);
 
-    let by_stranger = ledger.send_paid_by(
+    let by_stranger = svm.send_paid_by(
         &stranger,
         &[ix::propose_admin(
             stranger.pubkey(),
@@ -498,48 +483,47 @@ fn only_the_proposed_key_accepts_and_only_the_admin_proposes() {
         (Pubkey::default(), ServiceabilityError::InvalidAuthority),
         (admin.pubkey(), ServiceabilityError::NothingToUpdate),
     ] {
-        let refused = ledger.send_paid_by(
+        let refused = svm.send_paid_by(
             &admin,
             &[ix::propose_admin(admin.pubkey(), Some(proposed))],
             &[],
         );
         assert_program_error(&refused, error);
     }
-    assert!(!ledger.exists(&pda::admin_proposal()));
+    assert!(!svm.exists(&pda::admin_proposal()));
 
-    ledger
-        .send_paid_by(
-            &admin,
-            &[ix::propose_admin(admin.pubkey(), Some(successor.pubkey()))],
-            &[],
-        )
-        .expect("proposed");
-    let hijack = ledger.send_paid_by(
+    svm.send_paid_by(
+        &admin,
+        &[ix::propose_admin(admin.pubkey(), Some(successor.pubkey()))],
+        &[],
+    )
+    .expect("proposed");
+    let hijack = svm.send_paid_by(
         &stranger,
         &[ix::accept_admin(stranger.pubkey(), admin.pubkey())],
         &[],
     );
     assert_program_error(&hijack, ServiceabilityError::NotProposedAdmin);
     // The rent goes back to the admin who paid, not to whoever the acceptor names.
-    let diverted = ledger.send_paid_by(
+    let diverted = svm.send_paid_by(
         &successor,
         &[ix::accept_admin(successor.pubkey(), stranger.pubkey())],
         &[],
     );
     assert_program_error(&diverted, ServiceabilityError::PayerMismatch);
-    assert_eq!(global_state(&ledger).admin, admin.pubkey());
+    assert_eq!(global_state(&svm).admin, admin.pubkey());
 }
 
 #[test]
 fn proposing_again_replaces_the_proposal_and_withdrawing_cancels_it() {
-    let mut ledger = Ledger::new();
-    let admin = ledger.admin.insecure_clone();
-    let typo = ledger.funded_keypair();
-    let intended = ledger.funded_keypair();
-    let admin_before = ledger.lamports(&admin.pubkey());
+    let mut svm = TestSvm::new();
+    let admin = svm.admin.insecure_clone();
+    let typo = svm.funded_keypair();
+    let intended = svm.funded_keypair();
+    let admin_before = svm.lamports(&admin.pubkey());
     let mut fees = 0;
     for proposed in [typo.pubkey(), intended.pubkey()] {
-        let meta = ledger
+        let meta = svm
             .send_paid_by(
                 &admin,
                 &[ix::propose_admin(admin.pubkey(), Some(proposed))],
@@ -548,48 +532,48 @@ fn proposing_again_replaces_the_proposal_and_withdrawing_cancels_it() {
             .expect("proposed");
         fees += meta.fee;
     }
-    let replaced = ledger.send_paid_by(
+    let replaced = svm.send_paid_by(
         &typo,
         &[ix::accept_admin(typo.pubkey(), admin.pubkey())],
         &[],
     );
     assert_program_error(&replaced, ServiceabilityError::NotProposedAdmin);
 
-    let withdrawn = ledger
+    let withdrawn = svm
         .send_paid_by(&admin, &[ix::propose_admin(admin.pubkey(), None)], &[])
         .expect("withdrawn");
     fees += withdrawn.fee;
     let events: Vec<AdminProposed> = decode(&withdrawn.logs);
     assert_eq!(events[0].proposed_admin, None);
-    assert!(!ledger.exists(&pda::admin_proposal()));
+    assert!(!svm.exists(&pda::admin_proposal()));
     // All the rent came back: the admin is down only the fees.
-    assert_eq!(ledger.lamports(&admin.pubkey()), admin_before - fees);
-    let late = ledger.send_paid_by(
+    assert_eq!(svm.lamports(&admin.pubkey()), admin_before - fees);
+    let late = svm.send_paid_by(
         &intended,
         &[ix::accept_admin(intended.pubkey(), admin.pubkey())],
         &[],
     );
     assert_anchor_error(&late, anchor_lang::error::ErrorCode::AccountNotInitialized);
-    let again = ledger.send_paid_by(&admin, &[ix::propose_admin(admin.pubkey(), None)], &[]);
+    let again = svm.send_paid_by(&admin, &[ix::propose_admin(admin.pubkey(), None)], &[]);
     assert_program_error(&again, ServiceabilityError::NothingToUpdate);
-    assert_eq!(global_state(&ledger).admin, admin.pubkey());
+    assert_eq!(global_state(&svm).admin, admin.pubkey());
 }
 
 #[test]
 fn the_last_foundation_key_can_be_removed_and_the_admin_can_restore_one() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 2);
+    let mut svm = TestSvm::new();
+    let device = svm.activated_device("ams-1", 2);
     let foundation = device.foundation.insecure_clone();
-    let admin = ledger.admin.pubkey();
+    let admin = svm.admin.pubkey();
     assert_eq!(
-        global_state(&ledger).foundation_allowlist,
+        global_state(&svm).foundation_allowlist,
         vec![foundation.pubkey()]
     );
-    ledger.send_ok(
+    svm.send_ok(
         &[ix::remove_foundation_key(admin, foundation.pubkey())],
         &[],
     );
-    assert!(global_state(&ledger).foundation_allowlist.is_empty());
+    assert!(global_state(&svm).foundation_allowlist.is_empty());
 
     // Nobody manages devices now…
     let update = ix::update_device(
@@ -597,16 +581,14 @@ fn the_last_foundation_key_can_be_removed_and_the_admin_can_restore_one() {
         device.address,
         update_nothing_but_capacity(3),
     );
-    assert_program_error(
-        &ledger.send(std::slice::from_ref(&update), &[&foundation]),
-        ServiceabilityError::NotFoundationMember,
-    );
+    svm.assert_refused(ServiceabilityError::NotFoundationMember, |svm| {
+        svm.send(std::slice::from_ref(&update), &[&foundation])
+    });
     // …but the authorities still work without a foundation fallback, and the admin can
     // restore the allowlist: removing the last key does not brick the program.
-    ledger
-        .create_user(&device.address, client_ip(1))
+    svm.create_user(&device.address, client_ip(1))
         .expect("activator");
-    ledger.send_ok(&[ix::add_foundation_key(admin, foundation.pubkey())], &[]);
-    ledger.send_ok(&[update], &[&foundation]);
-    assert_eq!(ledger.device(&device.address).max_users, 3);
+    svm.send_ok(&[ix::add_foundation_key(admin, foundation.pubkey())], &[]);
+    svm.send_ok(&[update], &[&foundation]);
+    assert_eq!(svm.device(&device.address).max_users, 3);
 }

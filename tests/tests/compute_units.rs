@@ -5,7 +5,7 @@
 //! reason, unless the suite was built with `SERVICEABILITY_SO` (see `build.rs`).
 
 use serviceability_tests::compute_units::{floor_so, measure_floor, measure_program};
-use serviceability_tests::Ledger;
+use serviceability_tests::TestSvm;
 
 /// Measured on the `cargo xtask sbf` build (upstream LLVM 22, SBPF v3), 2026-12-02.
 /// `initialize` went from 6,114 to 8,477 when it started reading the program's ProgramData
@@ -45,11 +45,11 @@ fn ceiling(measured: u64) -> u64 {
     measured + measured / 10
 }
 
-fn assert_sbf(ledger: &Ledger) {
+fn assert_sbf(svm: &TestSvm) {
     assert!(
-        ledger.runtime.reports_compute_units(),
+        svm.runtime.reports_compute_units(),
         "built with SERVICEABILITY_SO (cfg program_sbf) but running {}: set it at run time too",
-        ledger.runtime
+        svm.runtime
     );
 }
 
@@ -59,7 +59,7 @@ fn assert_sbf(ledger: &Ledger) {
     ignore = "compute units are real only on SBF: build and run with SERVICEABILITY_SO"
 )]
 fn every_instruction_path_stays_under_its_ceiling() {
-    assert_sbf(&Ledger::new());
+    assert_sbf(&TestSvm::new());
     let measured = measure_program();
     let table: Vec<String> = measured
         .iter()
@@ -94,9 +94,9 @@ fn every_instruction_path_stays_under_its_ceiling() {
     ignore = "compute units are real only on SBF: build and run with SERVICEABILITY_SO"
 )]
 fn the_reference_floor_stays_under_its_ceiling() {
-    let ledger = Ledger::new();
-    assert_sbf(&ledger);
-    let so = floor_so(&ledger.runtime).expect("an SBF runtime");
+    let svm = TestSvm::new();
+    assert_sbf(&svm);
+    let so = floor_so(&svm.runtime).expect("an SBF runtime");
     let floor = measure_floor(&so);
     println!("{floor} CU: {}", so.display());
     assert!(

@@ -14,11 +14,11 @@ const SYSTEM_RESULT_WITH_NEGATIVE_LAMPORTS: u32 = 1;
 #[test]
 fn msg_lines_and_errors_reach_the_transaction_logs() {
     let Scenario {
-        mut ledger,
+        mut svm,
         device,
         authority,
     } = Scenario::new(0);
-    let failed = ledger
+    let failed = svm
         .reserve(&authority, &device.address, client_ip(1), None)
         .unwrap_err();
     let logs = failed.meta.logs.join("\n");
@@ -44,15 +44,15 @@ fn msg_lines_and_errors_reach_the_transaction_logs() {
 fn pubkey_logs_reach_the_transaction_logs_not_stdout() {
     // A failed `has_one` makes Anchor log both keys with `Pubkey::log`, which on-chain is the
     // `sol_log_pubkey` syscall; natively it goes through the patched solana-address.
-    let mut ledger = Ledger::new();
-    let stranger = ledger.funded_keypair();
-    let result = ledger.send(
+    let mut svm = TestSvm::new();
+    let stranger = svm.funded_keypair();
+    let result = svm.send(
         &[ix::add_foundation_key(stranger.pubkey(), stranger.pubkey())],
         &[&stranger],
     );
     assert_program_error(&result, ServiceabilityError::NotAdmin);
     let logs = result.unwrap_err().meta.logs;
-    for key in [stranger.pubkey(), ledger.admin.pubkey()] {
+    for key in [stranger.pubkey(), svm.admin.pubkey()] {
         let line = format!("Program log: {key}");
         assert!(logs.contains(&line), "no `{line}` in {logs:#?}");
     }
@@ -60,17 +60,17 @@ fn pubkey_logs_reach_the_transaction_logs_not_stdout() {
 
 #[test]
 fn a_failed_cpi_fails_the_instruction_with_the_callees_error() {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 4);
+    let mut svm = TestSvm::new();
+    let device = svm.activated_device("ams-1", 4);
     // A reservation authority with no lamports cannot pay the reservation's rent.
     let broke = Keypair::new();
-    let admin = ledger.admin.pubkey();
+    let admin = svm.admin.pubkey();
     let update = AuthorityUpdate::Reservation {
         new_authority: Some(broke.pubkey()),
     };
-    ledger.send_ok(&[ix::set_authority(admin, update)], &[]);
+    svm.send_ok(&[ix::set_authority(admin, update)], &[]);
 
-    let result = ledger.reserve(&broke, &device.address, client_ip(1), None);
+    let result = svm.reserve(&broke, &device.address, client_ip(1), None);
     assert_custom_error(&result, 0, SYSTEM_RESULT_WITH_NEGATIVE_LAMPORTS);
     let logs = result.unwrap_err().meta.logs.join("\n");
     assert!(
@@ -78,7 +78,7 @@ fn a_failed_cpi_fails_the_instruction_with_the_callees_error() {
         "{logs}"
     );
     assert_eq!(
-        ledger.device(&device.address).reserved_seats,
+        svm.device(&device.address).reserved_seats,
         0,
         "nothing changed"
     );
@@ -86,12 +86,11 @@ fn a_failed_cpi_fails_the_instruction_with_the_callees_error() {
 
 /// A device with 20 users, its metrics publisher, and a `set_user_bgp_status` (Up) for each
 /// user: what the agent packs into one transaction.
-fn twenty_bgp_reports() -> (Ledger, DeviceFixture, Keypair, Vec<Instruction>) {
-    let mut ledger = Ledger::new();
-    let device = ledger.activated_device("ams-1", 30);
+fn twenty_bgp_reports() -> (TestSvm, DeviceFixture, Keypair, Vec<Instruction>) {
+    let mut svm = TestSvm::new();
+    let device = svm.activated_device("ams-1", 30);
     for n in 1..=20 {
-        ledger
-            .create_user(&device.address, client_ip(n))
+        svm.create_user(&device.address, client_ip(n))
             .expect("user");
     }
     let publisher = device.metrics_publisher.insecure_clone();
@@ -105,38 +104,36 @@ fn twenty_bgp_reports() -> (Ledger, DeviceFixture, Keypair, Vec<Instruction>) {
             )
         })
         .collect();
-    (ledger, device, publisher, reports)
+    (svm, device, publisher, reports)
 }
 
 #[test]
 fn many_instructions_share_one_transaction() {
-    let (mut ledger, device, publisher, reports) = twenty_bgp_reports();
-    ledger.advance_clock(7);
+    let (mut svm, device, publisher, reports) = twenty_bgp_reports();
+    svm.advance_clock(7);
     // Signed and paid by the publisher alone, as the agent sends them: 20 fit in a packet.
-    assert!(ledger.transaction_size(&publisher, &reports, &[]) <= PACKET_DATA_SIZE);
-    ledger
-        .send_paid_by(&publisher, &reports, &[])
+    assert!(svm.transaction_size(&publisher, &reports, &[]) <= PACKET_DATA_SIZE);
+    svm.send_paid_by(&publisher, &reports, &[])
         .expect("20 reports in one transaction");
     for n in 1..=20 {
         assert_eq!(
-            ledger
-                .user(&device.address, client_ip(n))
+            svm.user(&device.address, client_ip(n))
                 .unwrap()
                 .last_bgp_up_at,
-            ledger.now()
+            svm.now()
         );
     }
 }
 
 #[test]
 fn a_transaction_larger_than_a_cluster_accepts_is_refused_before_it_runs() {
-    let (mut ledger, device, publisher, reports) = twenty_bgp_reports();
+    let (mut svm, device, publisher, reports) = twenty_bgp_reports();
     // A second signer (the admin paying) adds a signature and a key: over the limit.
-    let admin = ledger.admin.insecure_clone();
-    let size = ledger.transaction_size(&admin, &reports, &[&publisher]);
+    let admin = svm.admin.insecure_clone();
+    let size = svm.transaction_size(&admin, &reports, &[&publisher]);
     assert!(size > PACKET_DATA_SIZE, "{size} bytes");
     let refused = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        ledger.send_paid_by(&admin, &reports, &[&publisher])
+        svm.send_paid_by(&admin, &reports, &[&publisher])
     }))
     .expect_err("refused");
     let message = refused
@@ -149,16 +146,16 @@ fn a_transaction_larger_than_a_cluster_accepts_is_refused_before_it_runs() {
         )),
         "{message}"
     );
-    let user = ledger.user(&device.address, client_ip(1)).expect("user");
+    let user = svm.user(&device.address, client_ip(1)).expect("user");
     assert_eq!(user.last_bgp_reported_at, 0, "nothing ran");
 }
 
 #[test]
 fn the_native_build_runs_unless_a_compiled_program_is_given() {
-    let ledger = Ledger::new();
+    let svm = TestSvm::new();
     match std::env::var_os(SO_ENV).filter(|value| !value.is_empty()) {
-        Some(path) => assert_eq!(ledger.runtime, ProgramRuntime::Sbf(path.into())),
-        None => assert_eq!(ledger.runtime, ProgramRuntime::Native),
+        Some(path) => assert_eq!(svm.runtime, ProgramRuntime::Sbf(path.into())),
+        None => assert_eq!(svm.runtime, ProgramRuntime::Native),
     }
 }
 

@@ -113,7 +113,7 @@ impl DeviceModel {
 }
 
 struct World {
-    ledger: Ledger,
+    svm: TestSvm,
     authority: Keypair,
     devices: Vec<DeviceModel>,
     paused: bool,
@@ -123,24 +123,20 @@ struct World {
 
 impl World {
     fn new(capacities: &[u16]) -> World {
-        let mut ledger = Ledger::new();
-        let authority = ledger.reservation_authority();
+        let mut svm = TestSvm::new();
+        let authority = svm.reservation_authority();
         let devices: Vec<DeviceModel> = capacities
             .iter()
             .enumerate()
             .map(|(n, &max_users)| DeviceModel {
-                fixture: ledger.activated_device(&format!("dev-{n}"), max_users),
+                fixture: svm.activated_device(&format!("dev-{n}"), max_users),
                 max_users,
                 activated: true,
                 reservations: BTreeMap::new(),
                 users: BTreeMap::new(),
             })
             .collect();
-        let mut tracked = vec![
-            ledger.admin.pubkey(),
-            authority.pubkey(),
-            pda::global_state(),
-        ];
+        let mut tracked = vec![svm.admin.pubkey(), authority.pubkey(), pda::global_state()];
         for device in &devices {
             tracked.extend([device.fixture.address, device.fixture.foundation.pubkey()]);
             for client in 1..=CLIENTS {
@@ -152,7 +148,7 @@ impl World {
             }
         }
         World {
-            ledger,
+            svm,
             authority,
             devices,
             paused: false,
@@ -163,13 +159,13 @@ impl World {
     fn total_lamports(&self) -> u64 {
         self.tracked
             .iter()
-            .map(|address| self.ledger.lamports(address))
+            .map(|address| self.svm.lamports(address))
             .sum()
     }
 
     /// Whether the SPEC lets `op` succeed in the current state.
     fn predict(&self, op: &Op) -> bool {
-        let now = self.ledger.now();
+        let now = self.svm.now();
         match *op {
             Op::Reserve { device, client, .. } => {
                 let d = &self.devices[device];
@@ -209,7 +205,7 @@ impl World {
 
     /// Sends `op`; returns whether it succeeded and the fee it cost.
     fn apply(&mut self, op: &Op) -> (bool, u64) {
-        let admin = self.ledger.admin.pubkey();
+        let admin = self.svm.admin.pubkey();
         let authority = self.authority.insecure_clone();
         let result = match *op {
             Op::Reserve {
@@ -218,7 +214,7 @@ impl World {
                 ttl_secs,
             } => {
                 let address = self.devices[device].fixture.address;
-                self.ledger
+                self.svm
                     .reserve(&authority, &address, client_ip(client), ttl_secs)
             }
             Op::CloseReservation { device, client } => {
@@ -229,13 +225,13 @@ impl World {
                     client_ip(client),
                     authority.pubkey(),
                 );
-                self.ledger.send(&[close], &[&authority])
+                self.svm.send(&[close], &[&authority])
             }
             Op::Prune { device, client } => {
                 let address = self.devices[device].fixture.address;
                 let prune =
                     ix::prune_expired_reservation(address, client_ip(client), authority.pubkey());
-                self.ledger.send(&[prune], &[])
+                self.svm.send(&[prune], &[])
             }
             Op::CreateUser {
                 device,
@@ -243,7 +239,7 @@ impl World {
                 tunnel: n,
             } => {
                 let address = self.devices[device].fixture.address;
-                self.ledger
+                self.svm
                     .create_user_with_tunnel(&address, client_ip(client), tunnel(n))
             }
             Op::DeleteUser { device, client } => {
@@ -252,7 +248,7 @@ impl World {
                 // A user the model does not know is refused whatever its tunnel.
                 let n = model.users.get(&client).copied().unwrap_or(0);
                 let delete = ix::delete_user(admin, address, client_ip(client), &tunnel(n), admin);
-                self.ledger.send(&[delete], &[])
+                self.svm.send(&[delete], &[])
             }
             Op::SetMaxUsers { device, max_users } => {
                 let update = UpdateDeviceArgs {
@@ -276,10 +272,10 @@ impl World {
                 )
             }
             Op::SetPaused(paused) => self
-                .ledger
+                .svm
                 .send(&[ix::set_reservations_paused(admin, paused)], &[]),
             Op::AdvanceClock(seconds) => {
-                self.ledger.advance_clock(i64::from(seconds));
+                self.svm.advance_clock(i64::from(seconds));
                 return (true, 0);
             }
         };
@@ -293,12 +289,12 @@ impl World {
         let fixture = &self.devices[device].fixture;
         let foundation = fixture.foundation.insecure_clone();
         let instruction = ix::update_device(foundation.pubkey(), fixture.address, update);
-        self.ledger.send(&[instruction], &[&foundation])
+        self.svm.send(&[instruction], &[&foundation])
     }
 
     /// Updates the model after `op` succeeded.
     fn record(&mut self, op: &Op) {
-        let now = self.ledger.now();
+        let now = self.svm.now();
         match *op {
             Op::Reserve {
                 device,
@@ -335,7 +331,7 @@ impl World {
         let mut found: BTreeMap<Pubkey, Scanned> = BTreeMap::new();
         let mut user_devices = BTreeMap::new();
         let mut claimed_users = Vec::new();
-        for (address, account) in self.ledger.svm.get_program_accounts(&PROGRAM_ID) {
+        for (address, account) in self.svm.litesvm.get_program_accounts(&PROGRAM_ID) {
             let data = account.data.as_slice();
             if data.starts_with(Reservation::DISCRIMINATOR) {
                 let reservation: Reservation =
@@ -394,7 +390,7 @@ fn run(capacities: Vec<u16>, ops: Vec<Op>) -> Result<(), TestCaseError> {
 
         let scanned = world.scan()?;
         for (n, model) in world.devices.iter().enumerate() {
-            let device = world.ledger.device(&model.fixture.address);
+            let device = world.svm.device(&model.fixture.address);
             let used = usize::from(device.users_count) + usize::from(device.reserved_seats);
             prop_assert!(
                 used <= usize::from(device.max_users) || used <= used_before[n],
@@ -435,14 +431,11 @@ fn run(capacities: Vec<u16>, ops: Vec<Op>) -> Result<(), TestCaseError> {
             for client in 1..=CLIENTS {
                 let ip = client_ip(client);
                 prop_assert_eq!(
-                    world
-                        .ledger
-                        .reservation(&model.fixture.address, ip)
-                        .is_some(),
+                    world.svm.reservation(&model.fixture.address, ip).is_some(),
                     model.reservations.contains_key(&client)
                 );
                 prop_assert_eq!(
-                    world.ledger.user(&model.fixture.address, ip).is_some(),
+                    world.svm.user(&model.fixture.address, ip).is_some(),
                     model.users.contains_key(&client)
                 );
             }
@@ -505,7 +498,7 @@ fn without_lowering_capacity_no_device_is_ever_over_capacity() {
             world.record(op);
         }
         for (n, model) in world.devices.iter().enumerate() {
-            let device = world.ledger.device(&model.fixture.address);
+            let device = world.svm.device(&model.fixture.address);
             let used = device.users_count + device.reserved_seats;
             assert!(used <= device.max_users, "{op:?}");
             reached_capacity[n] |= used == device.max_users;
