@@ -399,33 +399,40 @@ mod tests {
         (worker, sent)
     }
 
-    fn policy() -> Policy {
-        Policy {
+    /// The agent of a new device, reading users with `read` and the sessions of a host
+    /// where only user 1's session is established; and what its worker sent.
+    fn agent(
+        dir: &tempfile::TempDir,
+        read: ReadChain,
+    ) -> (Agent, Keypair, Pubkey, Arc<Mutex<Vec<Instruction>>>) {
+        let publisher = Keypair::new();
+        let device = Pubkey::new_unique();
+        let (worker, sent) = recording_worker(&publisher, device);
+        let policy = Policy {
             refresh_interval_secs: 3_600,
             down_grace_secs: 0,
-        }
+        };
+        let agent = Agent::new(
+            device,
+            read,
+            sockets_with_session_from(dir, user(1).peer_ip),
+            BGP_PORT,
+            Decider::new(policy),
+            worker,
+        );
+        (agent, publisher, device, sent)
     }
 
     #[test]
     fn a_tick_reports_each_user_from_the_sessions_and_the_last_tick_sends_what_is_queued() {
         let dir = tempfile::tempdir().unwrap();
-        let publisher = Keypair::new();
-        let device = Pubkey::new_unique();
-        let (worker, sent) = recording_worker(&publisher, device);
         let read: ReadChain = Box::new(|_| {
             Ok(ChainView {
                 users: vec![user(1), user(2)],
                 now: NOW,
             })
         });
-        let agent = Agent::new(
-            device,
-            read,
-            sockets_with_session_from(&dir, user(1).peer_ip),
-            BGP_PORT,
-            Decider::new(policy()),
-            worker,
-        );
+        let (agent, publisher, device, sent) = agent(&dir, read);
         let schedule = Schedule {
             interval: Duration::from_millis(1),
             ticks: Some(1),
@@ -457,18 +464,8 @@ mod tests {
     #[test]
     fn a_failed_read_is_counted_and_nothing_is_decided_from_it() {
         let dir = tempfile::tempdir().unwrap();
-        let publisher = Keypair::new();
-        let device = Pubkey::new_unique();
-        let (worker, sent) = recording_worker(&publisher, device);
         let read: ReadChain = Box::new(|_| Err("cannot reach http://127.0.0.1:1".into()));
-        let mut agent = Agent::new(
-            device,
-            read,
-            sockets_with_session_from(&dir, user(1).peer_ip),
-            BGP_PORT,
-            Decider::new(policy()),
-            worker,
-        );
+        let (mut agent, _, _, sent) = agent(&dir, read);
         agent.tick();
         agent.tick();
         assert_eq!(agent.counters().read_errors, 2);
@@ -488,23 +485,13 @@ mod tests {
     #[test]
     fn a_raised_stop_ends_the_loop_after_the_tick_under_way() {
         let dir = tempfile::tempdir().unwrap();
-        let publisher = Keypair::new();
-        let device = Pubkey::new_unique();
-        let (worker, _) = recording_worker(&publisher, device);
         let read: ReadChain = Box::new(|_| {
             Ok(ChainView {
                 users: vec![user(1)],
                 now: NOW,
             })
         });
-        let agent = Agent::new(
-            device,
-            read,
-            sockets_with_session_from(&dir, user(1).peer_ip),
-            BGP_PORT,
-            Decider::new(policy()),
-            worker,
-        );
+        let (agent, _, _, _) = agent(&dir, read);
         let schedule = Schedule {
             interval: Duration::from_secs(3_600),
             ticks: None,
