@@ -1,4 +1,6 @@
-//! The command line: global flags as in the Solana CLI, then one subcommand per job.
+//! The command line: global flags as in the Solana CLI, then one subcommand per job. One file
+//! on purpose (over 400 lines): it is declarations only, every flag with its help text and
+//! parser, and reads in one place as `--help` shows it.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;

@@ -11,6 +11,7 @@
 
 pub mod clock;
 mod error;
+mod execute;
 pub mod faucet;
 pub mod file;
 pub mod history;
@@ -23,7 +24,6 @@ use std::path::{Path, PathBuf};
 
 use anchor_lang::prelude::{Clock, Pubkey};
 use anchor_lang::system_program;
-use litesvm::types::{FailedTransactionMetadata, TransactionMetadata};
 use litesvm::LiteSVM;
 use serviceability::ID as PROGRAM_ID;
 /// How the program runs in a ledger: natively, or from a compiled `.so`.
@@ -36,11 +36,8 @@ use solana_account::Account;
 use solana_hash::Hash;
 use solana_message::inner_instruction::InnerInstructionsList;
 use solana_message::VersionedMessage;
-use solana_packet::PACKET_DATA_SIZE;
 use solana_rpc_client_api::filter::RpcFilterType;
 use solana_signature::Signature;
-use solana_transaction::versioned::VersionedTransaction;
-use solana_transaction_context::transaction::TransactionReturnData;
 use solana_transaction_error::TransactionError;
 
 pub use self::error::LedgerError;
@@ -246,149 +243,6 @@ impl EmbeddedLedger {
             .find(|recorded| recorded.signature == *signature.as_array())
     }
 
-    /// Runs `transaction` and records it; saves the ledger when it was executed. A
-    /// transaction with a bad signature, an unknown or expired blockhash, or a signature
-    /// already recorded is refused before execution (nothing recorded or saved); one larger
-    /// than a cluster accepts is an error, as a cluster's RPC answers it.
-    pub fn submit(
-        &mut self,
-        transaction: VersionedTransaction,
-    ) -> Result<TransactionOutcome, LedgerError> {
-        let bytes = bincode::serialized_size(&transaction).map_or(usize::MAX, |size| size as usize);
-        if bytes > PACKET_DATA_SIZE {
-            return Err(LedgerError::TooLarge { bytes });
-        }
-        let signature = transaction.signatures.first().copied().unwrap_or_default();
-        let refused = |error| TransactionOutcome {
-            signature,
-            result: Err(error),
-            logs: Vec::new(),
-            compute_units: None,
-        };
-        if let Some(error) = self.precheck(&transaction, true) {
-            return Ok(refused(error));
-        }
-        let keys = transaction.message.static_account_keys().to_vec();
-        let balances = |svm: &LiteSVM| -> Vec<u64> {
-            keys.iter()
-                .map(|key| svm.get_balance(key).unwrap_or(0))
-                .collect()
-        };
-        let pre_balances = balances(&self.svm);
-        let clock: Clock = self.svm.get_sysvar();
-        let wire = bincode::serialize(&transaction).expect("a transaction serializes");
-        let outcome = self.svm.send_transaction(transaction);
-        let meta = match &outcome {
-            Ok(meta) => meta,
-            Err(failed) => &failed.meta,
-        };
-        let executed = match &outcome {
-            Ok(_) => true,
-            Err(failed) => matches!(failed.err, TransactionError::InstructionError(..)),
-        };
-        if executed {
-            let recorded = RecordedTransaction {
-                signature: *signature.as_array(),
-                slot: clock.slot,
-                block_time: clock.unix_timestamp,
-                wire,
-                error: outcome
-                    .as_ref()
-                    .err()
-                    .map(|failed| bincode::serialize(&failed.err).expect("errors serialize")),
-                logs: meta.logs.clone(),
-                fee: meta.fee,
-                compute_units: meta.compute_units_consumed,
-                pre_balances,
-                post_balances: balances(&self.svm),
-                inner_instructions: bincode::serialize(&meta.inner_instructions)
-                    .expect("inner instructions serialize"),
-                return_data: return_data(&meta.return_data),
-            };
-            if self.history.len() == history::TRANSACTION_HISTORY_CAPACITY {
-                self.history.pop_front();
-            }
-            self.history.push_back(recorded);
-            // The slot is used: the next transaction lands in the next one.
-            let mut clock = clock;
-            clock.slot += 1;
-            self.svm.set_sysvar(&clock);
-        }
-        let landed = self.outcome(signature, outcome);
-        if executed {
-            self.save()?;
-        }
-        Ok(landed)
-    }
-
-    /// Runs `transaction` without committing anything. With `verify_signatures` false the
-    /// signatures are not checked (they may be placeholders, as RPC simulation allows).
-    pub fn simulate_transaction(
-        &self,
-        transaction: VersionedTransaction,
-        verify_signatures: bool,
-    ) -> Simulation {
-        let signature = transaction.signatures.first().copied().unwrap_or_default();
-        if let Some(error) = self.precheck(&transaction, verify_signatures) {
-            return Simulation {
-                outcome: TransactionOutcome {
-                    signature,
-                    result: Err(error),
-                    logs: Vec::new(),
-                    compute_units: None,
-                },
-                fee: 0,
-                inner_instructions: Vec::new(),
-                return_data: None,
-                post_accounts: Vec::new(),
-            };
-        }
-        let (outcome, post_accounts) = match self.svm.simulate_transaction(transaction) {
-            Ok(info) => (
-                Ok(info.meta),
-                info.post_accounts
-                    .into_iter()
-                    .map(|(address, account)| (address, Account::from(account)))
-                    .collect(),
-            ),
-            Err(failed) => (Err(failed), Vec::new()),
-        };
-        let meta = match &outcome {
-            Ok(meta) => meta,
-            Err(failed) => &failed.meta,
-        };
-        Simulation {
-            fee: meta.fee,
-            inner_instructions: meta.inner_instructions.clone(),
-            return_data: return_data(&meta.return_data),
-            post_accounts,
-            outcome: self.outcome(signature, outcome),
-        }
-    }
-
-    /// The checks a cluster makes before executing: well-formed, signatures (when asked),
-    /// not processed already, a recent blockhash.
-    fn precheck(
-        &self,
-        transaction: &VersionedTransaction,
-        verify_signatures: bool,
-    ) -> Option<TransactionError> {
-        if transaction.sanitize().is_err() {
-            return Some(TransactionError::SanitizeFailure);
-        }
-        if verify_signatures && !transaction.verify_with_results().iter().all(|ok| *ok) {
-            return Some(TransactionError::SignatureFailure);
-        }
-        let signature = transaction.signatures.first().copied().unwrap_or_default();
-        if self.recorded_transaction(&signature).is_some() {
-            return Some(TransactionError::AlreadyProcessed);
-        }
-        if !self.is_blockhash_valid(transaction.message.recent_blockhash()) {
-            return Some(TransactionError::BlockhashNotFound);
-        }
-        None
-    }
-
     /// The accounts owned by `program` that pass every filter, sorted by address.
     pub fn accounts_of(
         &self,
@@ -481,31 +335,6 @@ impl EmbeddedLedger {
         self.existed = true;
         Ok(())
     }
-
-    /// What litesvm reported, as a [`TransactionOutcome`].
-    fn outcome(
-        &self,
-        signature: Signature,
-        outcome: Result<TransactionMetadata, FailedTransactionMetadata>,
-    ) -> TransactionOutcome {
-        match outcome {
-            Ok(meta) => TransactionOutcome {
-                signature,
-                result: Ok(()),
-                logs: meta.logs,
-                compute_units: self
-                    .runtime
-                    .reports_compute_units()
-                    .then_some(meta.compute_units_consumed),
-            },
-            Err(failed) => TransactionOutcome {
-                signature,
-                result: Err(failed.err),
-                logs: failed.meta.logs,
-                compute_units: None,
-            },
-        }
-    }
 }
 
 /// Whether account `data` passes a `getProgramAccounts` filter, as a validator applies it
@@ -518,97 +347,5 @@ fn passes(filter: &RpcFilterType, data: &[u8]) -> bool {
     }
 }
 
-fn return_data(data: &TransactionReturnData) -> Option<(Pubkey, Vec<u8>)> {
-    (!data.data.is_empty()).then(|| (data.program_id, data.data.clone()))
-}
-
 #[cfg(test)]
-mod tests {
-    use anchor_lang::solana_program::instruction::Instruction;
-    use anchor_lang::AnchorSerialize;
-    use solana_keypair::Keypair;
-    use solana_signer::Signer;
-    use solana_transaction::Transaction;
-
-    use super::clock::MAX_BLOCKHASH_AGE;
-    use super::file::{with_header, LedgerImageV1, LEDGER_FORMAT_VERSION};
-    use super::*;
-
-    #[test]
-    fn a_format_1_file_opens_with_an_empty_history_and_is_saved_as_format_2() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("old.ledger");
-        let wallet = Pubkey::new_unique();
-        let old = LedgerImageV1 {
-            program_id: PROGRAM_ID,
-            slot: 42,
-            unix_timestamp: 1_700_000_000,
-            clock_offset: 0,
-            accounts: vec![StoredAccount {
-                address: wallet,
-                lamports: 7_000_000_000,
-                owner: system_program::ID,
-                executable: false,
-                rent_epoch: 0,
-                data: Vec::new(),
-            }],
-        };
-        let mut body = Vec::new();
-        old.serialize(&mut body).unwrap();
-        fs::write(&path, with_header(1, &body)).unwrap();
-
-        let mut ledger = EmbeddedLedger::open(&path, &ProgramRuntime::Native).unwrap();
-        assert_eq!(ledger.svm().get_balance(&wallet), Some(7_000_000_000));
-        assert_eq!(ledger.slot(), 42);
-        assert!(ledger.history.is_empty());
-        ledger.save().unwrap();
-        drop(ledger);
-        let saved = fs::read(&path).unwrap();
-        assert_eq!(
-            u16::from_le_bytes([saved[8], saved[9]]),
-            LEDGER_FORMAT_VERSION
-        );
-        let reopened = EmbeddedLedger::open(&path, &ProgramRuntime::Native).unwrap();
-        assert_eq!(reopened.svm().get_balance(&wallet), Some(7_000_000_000));
-    }
-
-    #[test]
-    fn a_transaction_larger_than_a_cluster_accepts_is_refused_and_nothing_is_saved() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("l");
-        let mut ledger = EmbeddedLedger::open(&path, &ProgramRuntime::Native).unwrap();
-        let payer = Keypair::new();
-        let oversized = Instruction::new_with_bytes(PROGRAM_ID, &[0; 1200], Vec::new());
-        let transaction = Transaction::new_signed_with_payer(
-            &[oversized],
-            Some(&payer.pubkey()),
-            &[&payer],
-            ledger.latest_blockhash(),
-        );
-        let size = bincode::serialized_size(&transaction).unwrap() as usize;
-        assert!(size > PACKET_DATA_SIZE);
-        match ledger.submit(VersionedTransaction::from(transaction)) {
-            Err(LedgerError::TooLarge { bytes }) => assert_eq!(bytes, size),
-            other => panic!("expected TooLarge, got {:?}", other.map(|e| e.result)),
-        }
-        assert!(ledger.history.is_empty());
-        drop(ledger);
-        assert!(!path.exists(), "nothing was saved");
-    }
-
-    #[test]
-    fn blockhashes_stay_valid_for_150_slots() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut ledger =
-            EmbeddedLedger::open(&dir.path().join("l"), &ProgramRuntime::Native).unwrap();
-        let first = ledger.latest_blockhash();
-        let mut clock: Clock = ledger.svm().get_sysvar();
-        clock.slot += MAX_BLOCKHASH_AGE;
-        ledger.svm_mut().set_sysvar(&clock);
-        assert!(ledger.is_blockhash_valid(&first));
-        assert_ne!(ledger.latest_blockhash(), first);
-        clock.slot += 1;
-        ledger.svm_mut().set_sysvar(&clock);
-        assert!(!ledger.is_blockhash_valid(&first));
-    }
-}
+mod tests;

@@ -1,0 +1,89 @@
+//! The file formats, the size limit and blockhash expiry.
+use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::AnchorSerialize;
+use solana_keypair::Keypair;
+use solana_packet::PACKET_DATA_SIZE;
+use solana_signer::Signer;
+use solana_transaction::versioned::VersionedTransaction;
+use solana_transaction::Transaction;
+
+use super::clock::MAX_BLOCKHASH_AGE;
+use super::file::{with_header, LedgerImageV1, LEDGER_FORMAT_VERSION};
+use super::*;
+
+#[test]
+fn a_format_1_file_opens_with_an_empty_history_and_is_saved_as_format_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.ledger");
+    let wallet = Pubkey::new_unique();
+    let old = LedgerImageV1 {
+        program_id: PROGRAM_ID,
+        slot: 42,
+        unix_timestamp: 1_700_000_000,
+        clock_offset: 0,
+        accounts: vec![StoredAccount {
+            address: wallet,
+            lamports: 7_000_000_000,
+            owner: system_program::ID,
+            executable: false,
+            rent_epoch: 0,
+            data: Vec::new(),
+        }],
+    };
+    let mut body = Vec::new();
+    old.serialize(&mut body).unwrap();
+    fs::write(&path, with_header(1, &body)).unwrap();
+
+    let mut ledger = EmbeddedLedger::open(&path, &ProgramRuntime::Native).unwrap();
+    assert_eq!(ledger.svm().get_balance(&wallet), Some(7_000_000_000));
+    assert_eq!(ledger.slot(), 42);
+    assert!(ledger.history.is_empty());
+    ledger.save().unwrap();
+    drop(ledger);
+    let saved = fs::read(&path).unwrap();
+    assert_eq!(
+        u16::from_le_bytes([saved[8], saved[9]]),
+        LEDGER_FORMAT_VERSION
+    );
+    let reopened = EmbeddedLedger::open(&path, &ProgramRuntime::Native).unwrap();
+    assert_eq!(reopened.svm().get_balance(&wallet), Some(7_000_000_000));
+}
+
+#[test]
+fn a_transaction_larger_than_a_cluster_accepts_is_refused_and_nothing_is_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("l");
+    let mut ledger = EmbeddedLedger::open(&path, &ProgramRuntime::Native).unwrap();
+    let payer = Keypair::new();
+    let oversized = Instruction::new_with_bytes(PROGRAM_ID, &[0; 1200], Vec::new());
+    let transaction = Transaction::new_signed_with_payer(
+        &[oversized],
+        Some(&payer.pubkey()),
+        &[&payer],
+        ledger.latest_blockhash(),
+    );
+    let size = bincode::serialized_size(&transaction).unwrap() as usize;
+    assert!(size > PACKET_DATA_SIZE);
+    match ledger.submit(VersionedTransaction::from(transaction)) {
+        Err(LedgerError::TooLarge { bytes }) => assert_eq!(bytes, size),
+        other => panic!("expected TooLarge, got {:?}", other.map(|e| e.result)),
+    }
+    assert!(ledger.history.is_empty());
+    drop(ledger);
+    assert!(!path.exists(), "nothing was saved");
+}
+
+#[test]
+fn blockhashes_stay_valid_for_150_slots() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = EmbeddedLedger::open(&dir.path().join("l"), &ProgramRuntime::Native).unwrap();
+    let first = ledger.latest_blockhash();
+    let mut clock: Clock = ledger.svm().get_sysvar();
+    clock.slot += MAX_BLOCKHASH_AGE;
+    ledger.svm_mut().set_sysvar(&clock);
+    assert!(ledger.is_blockhash_valid(&first));
+    assert_ne!(ledger.latest_blockhash(), first);
+    clock.slot += 1;
+    ledger.svm_mut().set_sysvar(&clock);
+    assert!(!ledger.is_blockhash_valid(&first));
+}
