@@ -7,6 +7,7 @@ mod common;
 use std::net::Ipv4Addr;
 
 use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::solana_program::sysvar::SysvarId;
 use anchor_lang::AnchorSerialize;
 use common::{args, runtime, seat, Env, Server};
@@ -22,7 +23,7 @@ use solana_commitment_config::CommitmentConfig;
 use solana_hash::Hash;
 use solana_keypair::{read_keypair_file, Keypair};
 use solana_message::Message;
-use solana_rpc_client::rpc_client::RpcClient;
+use solana_rpc_client::rpc_client::{GetConfirmedSignaturesForAddress2Config, RpcClient};
 use solana_rpc_client_api::client_error::{Error as ClientError, ErrorKind};
 use solana_rpc_client_api::config::{
     RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcSendTransactionConfig,
@@ -39,6 +40,10 @@ use solana_transaction_status_client_types::{
 };
 
 const CODE: &str = "fra-1";
+
+/// The compute-budget program.
+const COMPUTE_BUDGET_PROGRAM: Pubkey =
+    Pubkey::from_str_const("ComputeBudget111111111111111111111111111111");
 
 /// A ledger with a device of 2 seats and one reservation, served.
 fn served() -> (Env, Server, RpcClient) {
@@ -509,4 +514,93 @@ fn the_server_and_the_cli_share_the_ledger_file() {
         "{run:?}"
     );
     assert_eq!(std::fs::read_to_string(&foreign).unwrap(), "not a ledger");
+}
+
+#[test]
+fn epochs_block_times_a_programs_history_and_priority_fees_answer_as_a_validator() {
+    let (env, _server, client) = served();
+    let authority = keypair(&env.reservation_authority);
+    // A reservation paying 7 micro-lamports per compute unit (the compute-budget program's
+    // SetComputeUnitPrice, instruction 3).
+    let price = Instruction::new_with_bytes(
+        COMPUTE_BUDGET_PROGRAM,
+        &[[3].as_slice(), &7u64.to_le_bytes()].concat(),
+        Vec::new(),
+    );
+    let reserve = instructions::reserve_connection(
+        authority.pubkey(),
+        pda::device(CODE),
+        Ipv4Addr::new(100, 64, 0, 2),
+        None,
+    );
+    let blockhash = client.get_latest_blockhash().unwrap();
+    let transaction = Transaction::new_signed_with_payer(
+        &[price, reserve],
+        Some(&authority.pubkey()),
+        &[&authority],
+        blockhash,
+    );
+    let signature = client.send_and_confirm_transaction(&transaction).unwrap();
+
+    let epoch = client.get_epoch_info().expect("getEpochInfo");
+    let slot = client.get_slot().unwrap();
+    assert_eq!((epoch.absolute_slot, epoch.block_height), (slot, slot));
+    assert!(epoch.slot_index < epoch.slots_in_epoch, "{epoch:?}");
+    assert!(epoch.epoch > 0, "{epoch:?}");
+
+    // The program's history, newest first: this reservation, then the CLI's before it.
+    let history = client
+        .get_signatures_for_address(&PROGRAM_ID)
+        .expect("getSignaturesForAddress");
+    assert_eq!(history[0].signature, signature.to_string());
+    assert!(
+        history.len() >= 3,
+        "device creation, the CLI's reservation, ours"
+    );
+    assert!(history.windows(2).all(|pair| pair[0].slot > pair[1].slot));
+    let landed = &history[0];
+    assert_eq!(
+        landed.confirmation_status,
+        Some(TransactionConfirmationStatus::Finalized)
+    );
+    let older = client
+        .get_signatures_for_address_with_config(
+            &PROGRAM_ID,
+            GetConfirmedSignaturesForAddress2Config {
+                before: Some(signature),
+                limit: Some(1),
+                ..GetConfirmedSignaturesForAddress2Config::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(older.len(), 1);
+    assert_eq!(older[0].signature, history[1].signature);
+    let stranger = client
+        .get_signatures_for_address(&env.stranger.pubkey)
+        .unwrap();
+    assert!(stranger.is_empty(), "no transaction names the stranger");
+
+    // Block times: the landed transaction's slot; a slot never produced is -32004.
+    assert_eq!(
+        Some(client.get_block_time(landed.slot).expect("getBlockTime")),
+        landed.block_time
+    );
+    let missing = client.get_block_time(slot + 10).unwrap_err();
+    assert_eq!(rpc_error(&missing).0, -32004, "{missing:?}");
+
+    // Prioritization fees of the slots that write-locked the device: ours paid 7, the CLI's 0.
+    let fees = client
+        .get_recent_prioritization_fees(&[pda::device(CODE)])
+        .expect("getRecentPrioritizationFees");
+    let fee_at = |slot: u64| {
+        fees.iter()
+            .find(|fee| fee.slot == slot)
+            .map(|fee| fee.prioritization_fee)
+    };
+    assert_eq!(fee_at(landed.slot), Some(7));
+    assert_eq!(fee_at(history[1].slot), Some(0));
+    assert!(client
+        .get_recent_prioritization_fees(&[env.stranger.pubkey])
+        .unwrap()
+        .is_empty());
 }

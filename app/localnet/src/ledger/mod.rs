@@ -22,7 +22,7 @@ use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use anchor_lang::prelude::{Clock, Pubkey};
+use anchor_lang::prelude::{Clock, EpochSchedule, Pubkey};
 use anchor_lang::system_program;
 use litesvm::LiteSVM;
 use serviceability::ID as PROGRAM_ID;
@@ -241,6 +241,16 @@ impl EmbeddedLedger {
         self.history
             .iter()
             .find(|recorded| recorded.signature == *signature.as_array())
+    }
+
+    /// The transactions still in the history, oldest first.
+    pub fn recent_transactions(&self) -> impl DoubleEndedIterator<Item = &RecordedTransaction> {
+        self.history.iter()
+    }
+
+    /// The epoch schedule (a validator's default: 432,000 slots an epoch).
+    pub fn epoch_schedule(&self) -> EpochSchedule {
+        self.svm.get_sysvar()
     }
 
     /// The accounts owned by `program` that pass every filter, sorted by address.

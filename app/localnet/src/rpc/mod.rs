@@ -41,7 +41,7 @@ impl LedgerFile {
 type Method = fn(&mut EmbeddedLedger, Positional) -> Result<Value>;
 
 /// Every method, by name.
-const METHODS: [(&str, Method); 18] = [
+const METHODS: [(&str, Method); 22] = [
     ("getVersion", cluster::get_version),
     ("getHealth", cluster::get_health),
     ("getSlot", cluster::get_slot),
@@ -63,6 +63,16 @@ const METHODS: [(&str, Method); 18] = [
     ("getTransaction", transactions::get_transaction),
     ("getGenesisHash", cluster::get_genesis_hash),
     ("getFeeForMessage", cluster::get_fee_for_message),
+    ("getEpochInfo", cluster::get_epoch_info),
+    ("getBlockTime", cluster::get_block_time),
+    (
+        "getRecentPrioritizationFees",
+        cluster::get_recent_prioritization_fees,
+    ),
+    (
+        "getSignaturesForAddress",
+        transactions::get_signatures_for_address,
+    ),
 ];
 
 /// Registers every method on `io`, each opening the ledger at `ledger` per request.

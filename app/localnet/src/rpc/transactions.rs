@@ -6,12 +6,15 @@ use jsonrpc_core::{Error, Result, Value};
 use serde_json::json;
 use solana_account_decoder_client_types::UiAccountEncoding;
 use solana_message::inner_instruction::InnerInstructionsList;
+use solana_rpc_client_api::config::RpcSignaturesForAddressConfig;
 use solana_rpc_client_api::config::{
     RpcEncodingConfigWrapper, RpcSendTransactionConfig, RpcSignatureStatusConfig,
     RpcSimulateTransactionConfig, RpcTransactionConfig,
 };
 use solana_rpc_client_api::custom_error::RpcCustomError;
-use solana_rpc_client_api::response::{RpcBlockhash, RpcSimulateTransactionResult};
+use solana_rpc_client_api::response::{
+    RpcBlockhash, RpcConfirmedTransactionStatusWithSignature, RpcSimulateTransactionResult,
+};
 use solana_transaction::versioned::{TransactionVersion, VersionedTransaction};
 use solana_transaction_status_client_types::option_serializer::OptionSerializer;
 use solana_transaction_status_client_types::{
@@ -28,6 +31,8 @@ use super::params::*;
 
 /// A validator's limit on `getSignatureStatuses`.
 const MAX_SIGNATURE_STATUSES: usize = 256;
+/// A validator's limit (and default) on `getSignaturesForAddress`.
+const MAX_SIGNATURES_FOR_ADDRESS: usize = 1_000;
 
 pub fn simulate_transaction(ledger: &mut EmbeddedLedger, params: Positional) -> Result<Value> {
     let data: String = params.required(0)?;
@@ -163,6 +168,55 @@ pub fn get_signature_statuses(ledger: &mut EmbeddedLedger, params: Positional) -
         })
         .collect::<Result<Vec<_>>>()?;
     with_context(ledger, statuses)
+}
+
+/// The transactions in the history that name `address`, newest first, as a validator lists
+/// them (`before` and `until` signatures, a `limit` up to 1,000). Older transactions than the
+/// history keeps are not listed.
+pub fn get_signatures_for_address(
+    ledger: &mut EmbeddedLedger,
+    params: Positional,
+) -> Result<Value> {
+    let address = pubkey(&params.required::<String>(0)?)?;
+    let config: RpcSignaturesForAddressConfig = params.optional(1)?.unwrap_or_default();
+    let limit = config.limit.unwrap_or(MAX_SIGNATURES_FOR_ADDRESS);
+    if !(1..=MAX_SIGNATURES_FOR_ADDRESS).contains(&limit) {
+        return Err(Error::invalid_params(format!(
+            "Invalid limit; max {MAX_SIGNATURES_FOR_ADDRESS}"
+        )));
+    }
+    let before = config.before.as_deref().map(signature).transpose()?;
+    let until = config.until.as_deref().map(signature).transpose()?;
+    let mut newest_first = ledger.recent_transactions().rev().peekable();
+    if let Some(before) = before {
+        // Start after `before` (a signature not in the history lists nothing, as on a node
+        // that has never seen it).
+        while newest_first
+            .next()
+            .is_some_and(|recorded| recorded.signature() != before)
+        {}
+    }
+    let listed: Vec<RpcConfirmedTransactionStatusWithSignature> = newest_first
+        .take_while(|recorded| Some(recorded.signature()) != until)
+        .filter(|recorded| {
+            recorded
+                .transaction()
+                .message
+                .static_account_keys()
+                .contains(&address)
+        })
+        .take(limit)
+        .map(|recorded| RpcConfirmedTransactionStatusWithSignature {
+            signature: recorded.signature().to_string(),
+            slot: recorded.slot,
+            err: recorded.result().err().map(Into::into),
+            memo: None,
+            block_time: Some(recorded.block_time),
+            confirmation_status: Some(TransactionConfirmationStatus::Finalized),
+            transaction_index: None,
+        })
+        .collect();
+    to_value(listed)
 }
 
 pub fn get_transaction(ledger: &mut EmbeddedLedger, params: Positional) -> Result<Value> {
