@@ -1,7 +1,8 @@
 //! Where the program runs, reached through `solana-rpc-client`'s `RpcClient` (the client
 //! `anchor-client` wraps): a cluster's JSON-RPC endpoint, or the embedded ledger in process
-//! through its `RpcSender` (`server::LedgerSender`). Every read, simulation and send of
-//! the CLI and the agent goes through here, the same calls whichever it is.
+//! through an `RpcSender` (`serviceability-localnet`'s `LedgerSender`). Every read,
+//! simulation and send of the CLI and the agent goes through here, the same calls whichever
+//! it is.
 
 use anchor_lang::prelude::{Clock, Pubkey};
 use anchor_lang::solana_program::instruction::Instruction;
