@@ -3,6 +3,7 @@
 //! loop that ties them to a device ([`service`]). `serviceability agent` runs it.
 
 pub mod decision;
+pub mod metrics;
 pub mod service;
 pub mod sockets;
 pub mod worker;

@@ -8,6 +8,7 @@
 use std::collections::HashSet;
 use std::net::Ipv4Addr;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anchor_lang::prelude::Pubkey;
@@ -17,6 +18,7 @@ use serviceability_client::cluster::Cluster;
 use tracing::{error, info, warn};
 
 use crate::decision::{Decider, Update, UserState};
+use crate::metrics::{AgentMetrics, OWN_NAMESPACE};
 use crate::sockets::{established_peers, SocketSource};
 use crate::worker::{Worker, WorkerEvent};
 
@@ -112,6 +114,7 @@ pub struct Agent {
     worker: Worker,
     counters: Counters,
     in_flight: HashSet<Ipv4Addr>,
+    metrics: Arc<AgentMetrics>,
 }
 
 impl Agent {
@@ -134,7 +137,13 @@ impl Agent {
             worker,
             counters: Counters::default(),
             in_flight: HashSet::new(),
+            metrics: Arc::new(AgentMetrics::new()),
         }
+    }
+
+    /// The agent's metrics, to serve (`MetricsServer`) or read.
+    pub fn metrics(&self) -> Arc<AgentMetrics> {
+        Arc::clone(&self.metrics)
     }
 
     /// The counters so far.
@@ -146,9 +155,14 @@ impl Agent {
     /// worker reported, logs. A failed read is counted and logged; nothing is decided from a
     /// stale view.
     pub fn tick(&mut self) {
+        let started = Instant::now();
         self.counters.ticks += 1;
         match self.observe() {
             Ok(report) => {
+                self.metrics.sessions(OWN_NAMESPACE, report.up, report.down);
+                for update in &report.submitted {
+                    self.metrics.decided(update.reason);
+                }
                 self.in_flight
                     .extend(report.submitted.iter().map(|update| update.client_ip));
                 let submitted = report.submitted.len();
@@ -174,10 +188,12 @@ impl Agent {
             }
             Err(reason) => {
                 self.counters.read_errors += 1;
+                self.metrics.read_error();
                 self.handle(self.worker.events());
                 warn!(tick = self.counters.ticks, error = %reason, read_errors = self.counters.read_errors, "tick skipped");
             }
         }
+        self.metrics.tick(started.elapsed());
     }
 
     /// Ticks every `schedule.interval` until the ticks run out or `stop` is raised, then
@@ -206,6 +222,7 @@ impl Agent {
             worker,
             mut counters,
             mut in_flight,
+            metrics,
             ..
         } = self;
         let events = if signalled {
@@ -221,7 +238,7 @@ impl Agent {
             );
             worker.drain()
         };
-        record(events, &mut counters, &mut in_flight);
+        record(events, &mut counters, &mut in_flight, &metrics);
         info!(
             ticks = counters.ticks,
             submissions = counters.submissions,
@@ -264,13 +281,23 @@ impl Agent {
     }
 
     fn handle(&mut self, events: Vec<WorkerEvent>) {
-        record(events, &mut self.counters, &mut self.in_flight);
+        record(
+            events,
+            &mut self.counters,
+            &mut self.in_flight,
+            &self.metrics,
+        );
     }
 }
 
-/// Counts and logs what the worker reported; landed, failed and abandoned updates are no
-/// longer in flight.
-fn record(events: Vec<WorkerEvent>, counters: &mut Counters, in_flight: &mut HashSet<Ipv4Addr>) {
+/// Counts, measures and logs what the worker reported; landed, failed and abandoned updates
+/// are no longer in flight.
+fn record(
+    events: Vec<WorkerEvent>,
+    counters: &mut Counters,
+    in_flight: &mut HashSet<Ipv4Addr>,
+    metrics: &AgentMetrics,
+) {
     for event in events {
         match event {
             WorkerEvent::Landed {
@@ -280,6 +307,7 @@ fn record(events: Vec<WorkerEvent>, counters: &mut Counters, in_flight: &mut Has
             } => {
                 counters.submissions += 1;
                 counters.updates += updates.len() as u64;
+                metrics.landed();
                 for update in &updates {
                     in_flight.remove(&update.client_ip);
                     info!(
@@ -299,6 +327,7 @@ fn record(events: Vec<WorkerEvent>, counters: &mut Counters, in_flight: &mut Has
                 error,
             } => {
                 counters.retries += 1;
+                metrics.retried();
                 warn!(updates, attempt, delay_ms = delay.as_millis() as u64, %error, "send failed; retrying");
             }
             WorkerEvent::Failed {
@@ -307,6 +336,7 @@ fn record(events: Vec<WorkerEvent>, counters: &mut Counters, in_flight: &mut Has
                 error,
             } => {
                 counters.failures += 1;
+                metrics.failed();
                 for update in &updates {
                     in_flight.remove(&update.client_ip);
                 }
@@ -325,6 +355,7 @@ fn record(events: Vec<WorkerEvent>, counters: &mut Counters, in_flight: &mut Has
             }
         }
     }
+    metrics.in_flight(in_flight.len());
 }
 
 #[cfg(test)]

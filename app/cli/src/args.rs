@@ -436,4 +436,9 @@ pub struct AgentArgs {
     /// SIGINT or SIGTERM].
     #[arg(long)]
     pub ticks: Option<u64>,
+    /// Serve Prometheus metrics on `http://HOST:PORT/metrics` (port 0: any free port; the
+    /// address is logged): ticks and their duration, sessions up and down, updates by
+    /// reason, transactions landed, failed and retried, updates in flight, the last landing.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub metrics_addr: Option<std::net::SocketAddr>,
 }

@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::Ipv4Addr;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -367,4 +368,94 @@ fn the_agent_refuses_the_wrong_key_and_a_missing_table() {
     ]);
     assert_eq!(run.code, 2, "{run:?}");
     assert_eq!(before, env.ledger_bytes());
+}
+
+/// `GET path` on `address`: the status line's code and the body.
+fn http_get(address: &str, path: &str) -> (u16, String) {
+    let mut stream = std::net::TcpStream::connect(address).expect("the metrics server listens");
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {address}\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").expect("an HTTP response");
+    let code = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (code, body.to_string())
+}
+
+/// The value of the sample `name` (labels included, as printed) in Prometheus' text format.
+fn sample(text: &str, name: &str) -> Option<f64> {
+    text.lines()
+        .filter(|line| !line.starts_with('#'))
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+}
+
+#[test]
+fn the_agent_serves_prometheus_metrics() {
+    let env = env_with_users();
+    let sockets = env.dir.path().join("tcp");
+    write_sockets(&sockets, &[0]);
+    let mut agent = agent_command(
+        &env,
+        &[
+            "--interval",
+            "200ms",
+            "--down-grace",
+            "0s",
+            "--sockets",
+            sockets.to_str().unwrap(),
+            "--metrics-addr",
+            "127.0.0.1:0",
+        ],
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    // The address it bound, from its log; the rest of the log is drained so it never blocks.
+    let mut log = BufReader::new(agent.stderr.take().unwrap()).lines();
+    let address = log
+        .by_ref()
+        .map(|line| serde_json::from_str::<serde_json::Value>(&line.unwrap()).unwrap())
+        .find(|line| line["message"] == "metrics served")
+        .and_then(|line| line["address"].as_str().map(str::to_string))
+        .expect("the agent logs where it serves its metrics");
+    std::thread::spawn(move || log.for_each(drop));
+
+    let value = |text: &str, name: &str| sample(text, &format!("serviceability_agent_{name}"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let text = loop {
+        let (code, text) = http_get(&address, "/metrics");
+        assert_eq!(code, 200);
+        if value(&text, r#"transactions_total{outcome="landed"}"#) >= Some(1.0) {
+            break text;
+        }
+        assert!(Instant::now() < deadline, "nothing landed:\n{text}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(value(&text, "ticks_total") >= Some(1.0), "{text}");
+    assert!(value(&text, "tick_duration_seconds_count") >= Some(1.0));
+    assert_eq!(
+        value(&text, r#"sessions{namespace="own",state="up"}"#),
+        Some(1.0)
+    );
+    assert_eq!(
+        value(&text, r#"sessions{namespace="own",state="down"}"#),
+        Some(2.0)
+    );
+    assert_eq!(
+        value(&text, r#"updates_decided_total{reason="change"}"#),
+        Some(3.0)
+    );
+    assert_eq!(
+        value(&text, r#"transactions_total{outcome="failed"}"#),
+        Some(0.0)
+    );
+    assert!(value(&text, "last_landed_timestamp_seconds") > Some(1.7e9));
+    assert_eq!(http_get(&address, "/").0, 404);
+
+    let status = Command::new("kill")
+        .args(["-TERM", &agent.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(agent.wait().unwrap().success());
 }

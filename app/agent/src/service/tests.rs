@@ -171,3 +171,53 @@ fn a_raised_stop_ends_the_loop_after_the_tick_under_way() {
         "no second tick, no hour-long wait"
     );
 }
+
+/// The value of the sample `name` (with its labels, as printed) in Prometheus' text format.
+fn sample(text: &str, name: &str) -> Option<f64> {
+    text.lines()
+        .filter(|line| !line.starts_with('#'))
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+}
+
+#[test]
+fn the_metrics_count_what_the_loop_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let read: ReadChain = Box::new(|_| {
+        Ok(ChainView {
+            users: vec![user(1), user(2)],
+            now: NOW,
+        })
+    });
+    let (agent, _, _, _) = agent(&dir, read);
+    let metrics = agent.metrics();
+    agent.run(
+        &Schedule {
+            interval: Duration::from_millis(1),
+            ticks: Some(1),
+        },
+        &AtomicBool::new(false),
+    );
+    let text = metrics.encode();
+    let value = |name: &str| sample(&text, &format!("serviceability_agent_{name}"));
+    assert_eq!(value("ticks_total"), Some(1.0), "{text}");
+    assert_eq!(value("tick_duration_seconds_count"), Some(1.0));
+    assert_eq!(value(r#"sessions{namespace="own",state="up"}"#), Some(1.0));
+    assert_eq!(
+        value(r#"sessions{namespace="own",state="down"}"#),
+        Some(1.0)
+    );
+    // Both users changed (from unknown); the last tick sent what was queued.
+    assert_eq!(
+        value(r#"updates_decided_total{reason="change"}"#),
+        Some(2.0)
+    );
+    assert_eq!(
+        value(r#"updates_decided_total{reason="refresh"}"#),
+        Some(0.0)
+    );
+    assert_eq!(value(r#"transactions_total{outcome="landed"}"#), Some(1.0));
+    assert_eq!(value(r#"transactions_total{outcome="failed"}"#), Some(0.0));
+    assert_eq!(value("updates_in_flight"), Some(0.0));
+    assert!(value("last_landed_timestamp_seconds").unwrap() > 1.7e9);
+    assert_eq!(value("read_errors_total"), Some(0.0));
+}

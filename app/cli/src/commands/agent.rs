@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serviceability_agent::decision::{Decider, Policy};
+use serviceability_agent::metrics::MetricsServer;
 use serviceability_agent::service::{read_chain, Agent, Schedule, Stopped};
 use serviceability_agent::sockets::SocketSource;
 use serviceability_agent::worker::{Backoff, Worker};
@@ -83,6 +84,16 @@ pub fn run(settings: &Settings, args: &AgentArgs, output: OutputFormat) -> CliRe
         Decider::new(policy),
         worker,
     );
+    // Kept until the agent stops: the server answers for as long as it is held.
+    let _metrics_server = match args.metrics_addr {
+        Some(address) => {
+            let server = MetricsServer::start(address, agent.metrics())
+                .map_err(|error| CliError::input(format!("--metrics-addr {address}: {error}")))?;
+            info!(address = %server.address(), url = %format!("http://{}/metrics", server.address()), "metrics served");
+            Some(server)
+        }
+        None => None,
+    };
     let schedule = Schedule {
         interval: args.interval,
         ticks: args.ticks,

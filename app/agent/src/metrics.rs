@@ -1,0 +1,238 @@
+//! What the agent exposes to operators, in Prometheus' text format: ticks and their duration,
+//! the sessions seen up and down, the updates decided by reason, the transactions landed,
+//! failed and retried, the updates in flight, and when a send last succeeded. Served over
+//! HTTP (`GET /metrics`) on `--metrics-addr` by a small thread of its own.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use prometheus::{
+    Encoder, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry, TextEncoder,
+};
+
+use crate::decision::Reason;
+
+/// The agent's metrics, registered in a registry of their own.
+pub struct AgentMetrics {
+    registry: Registry,
+    ticks: IntCounter,
+    tick_seconds: Histogram,
+    read_errors: IntCounter,
+    sessions: IntGaugeVec,
+    updates: IntCounterVec,
+    transactions: IntCounterVec,
+    in_flight: IntGauge,
+    last_landed: IntGauge,
+}
+
+/// The label of the sessions read from the agent's own network namespace.
+pub const OWN_NAMESPACE: &str = "own";
+
+impl AgentMetrics {
+    /// Every metric at zero.
+    pub fn new() -> Self {
+        let registry = Registry::new_custom(Some("serviceability_agent".into()), None)
+            .expect("a valid prefix");
+        let ticks = IntCounter::new("ticks_total", "Ticks run.").expect("valid");
+        let tick_seconds = Histogram::with_opts(
+            HistogramOpts::new(
+                "tick_duration_seconds",
+                "Time a tick takes: reading the chain and the sessions, deciding, queueing.",
+            )
+            .buckets(vec![
+                0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+            ]),
+        )
+        .expect("valid");
+        let read_errors = IntCounter::new(
+            "read_errors_total",
+            "Ticks skipped because the chain or the socket tables could not be read.",
+        )
+        .expect("valid");
+        let sessions = IntGaugeVec::new(
+            Opts::new(
+                "sessions",
+                "Users whose BGP session the last tick saw established (up) or not (down).",
+            ),
+            &["namespace", "state"],
+        )
+        .expect("valid");
+        let updates = IntCounterVec::new(
+            Opts::new(
+                "updates_decided_total",
+                "Status updates decided, by reason: a change, or a refresh of an unchanged status.",
+            ),
+            &["reason"],
+        )
+        .expect("valid");
+        let transactions = IntCounterVec::new(
+            Opts::new(
+                "transactions_total",
+                "Transactions by outcome: landed, failed for good, or retried after a transport failure.",
+            ),
+            &["outcome"],
+        )
+        .expect("valid");
+        let in_flight = IntGauge::new(
+            "updates_in_flight",
+            "Updates handed to the worker and not yet landed, failed or abandoned.",
+        )
+        .expect("valid");
+        let last_landed = IntGauge::new(
+            "last_landed_timestamp_seconds",
+            "Unix time of the last transaction that landed (0: none yet).",
+        )
+        .expect("valid");
+        for collector in [
+            Box::new(ticks.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(tick_seconds.clone()),
+            Box::new(read_errors.clone()),
+            Box::new(sessions.clone()),
+            Box::new(updates.clone()),
+            Box::new(transactions.clone()),
+            Box::new(in_flight.clone()),
+            Box::new(last_landed.clone()),
+        ] {
+            registry.register(collector).expect("names are distinct");
+        }
+        // Labels known up front start at zero, so a scrape shows them before anything happens.
+        for reason in [Reason::Changed, Reason::Refresh] {
+            updates.with_label_values(&[reason_label(reason)]);
+        }
+        for outcome in ["landed", "failed", "retried"] {
+            transactions.with_label_values(&[outcome]);
+        }
+        AgentMetrics {
+            registry,
+            ticks,
+            tick_seconds,
+            read_errors,
+            sessions,
+            updates,
+            transactions,
+            in_flight,
+            last_landed,
+        }
+    }
+
+    /// A tick ran for `duration`.
+    pub fn tick(&self, duration: Duration) {
+        self.ticks.inc();
+        self.tick_seconds.observe(duration.as_secs_f64());
+    }
+
+    /// A tick could not read the chain or the sessions.
+    pub fn read_error(&self) {
+        self.read_errors.inc();
+    }
+
+    /// The last tick's view of `namespace`: `up` users with an established session, `down`
+    /// without.
+    pub fn sessions(&self, namespace: &str, up: usize, down: usize) {
+        for (state, count) in [("up", up), ("down", down)] {
+            self.sessions
+                .with_label_values(&[namespace, state])
+                .set(count as i64);
+        }
+    }
+
+    /// An update was decided for `reason`.
+    pub fn decided(&self, reason: Reason) {
+        self.updates
+            .with_label_values(&[reason_label(reason)])
+            .inc();
+    }
+
+    /// A transaction landed now.
+    pub fn landed(&self) {
+        self.transactions.with_label_values(&["landed"]).inc();
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_secs() as i64);
+        self.last_landed.set(now);
+    }
+
+    /// A transaction failed for good.
+    pub fn failed(&self) {
+        self.transactions.with_label_values(&["failed"]).inc();
+    }
+
+    /// A send is retried after a transport failure.
+    pub fn retried(&self) {
+        self.transactions.with_label_values(&["retried"]).inc();
+    }
+
+    /// How many updates are in flight.
+    pub fn in_flight(&self, count: usize) {
+        self.in_flight.set(count as i64);
+    }
+
+    /// Every metric in Prometheus' text format.
+    pub fn encode(&self) -> String {
+        let mut text = Vec::new();
+        TextEncoder::new()
+            .encode(&self.registry.gather(), &mut text)
+            .expect("the text format encodes");
+        String::from_utf8(text).expect("the text format is UTF-8")
+    }
+}
+
+impl Default for AgentMetrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn reason_label(reason: Reason) -> &'static str {
+    match reason {
+        Reason::Changed => "change",
+        Reason::Refresh => "refresh",
+    }
+}
+
+/// `metrics` served on `GET /metrics` (anything else is 404) until the process exits.
+pub struct MetricsServer {
+    address: SocketAddr,
+    _thread: JoinHandle<()>,
+}
+
+impl MetricsServer {
+    /// Listens on `address` (port 0: any free port) and serves from a thread of its own.
+    pub fn start(address: SocketAddr, metrics: Arc<AgentMetrics>) -> io::Result<Self> {
+        let server = tiny_http::Server::http(address).map_err(io::Error::other)?;
+        let address = server
+            .server_addr()
+            .to_ip()
+            .ok_or_else(|| io::Error::other("the metrics server listens on no IP address"))?;
+        let thread = std::thread::Builder::new()
+            .name("metrics".into())
+            .spawn(move || {
+                for request in server.incoming_requests() {
+                    let response = if request.url() == "/metrics" {
+                        let content_type =
+                            tiny_http::Header::from_bytes("Content-Type", prometheus::TEXT_FORMAT)
+                                .expect("a valid header");
+                        tiny_http::Response::from_string(metrics.encode()).with_header(content_type)
+                    } else {
+                        tiny_http::Response::from_string("not found: try /metrics\n")
+                            .with_status_code(404)
+                    };
+                    // A client that went away is its own problem.
+                    let _ = request.respond(response);
+                }
+            })?;
+        Ok(MetricsServer {
+            address,
+            _thread: thread,
+        })
+    }
+
+    /// Where it listens.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+}
