@@ -83,6 +83,8 @@ pub struct Schedule {
     /// Stop after this many ticks (once everything queued has been sent); `None`: until
     /// stopped.
     pub ticks: Option<u64>,
+    /// When stopped, how long to go on sending what is queued before abandoning the rest.
+    pub shutdown_timeout: Duration,
 }
 
 /// How the loop ended.
@@ -197,8 +199,9 @@ impl Agent {
     }
 
     /// Ticks every `schedule.interval` until the ticks run out or `stop` is raised, then
-    /// stops the worker: after the last tick it sends what is queued; on `stop` it finishes
-    /// the transaction under way and abandons the rest (each logged).
+    /// stops the worker: after the last tick it sends what is queued; on `stop` it sends what
+    /// is queued for at most `schedule.shutdown_timeout`, then finishes the transaction under
+    /// way and abandons the rest (each logged).
     pub fn run(mut self, schedule: &Schedule, stop: &AtomicBool) -> Stopped {
         loop {
             let started = Instant::now();
@@ -228,9 +231,10 @@ impl Agent {
         let events = if signalled {
             info!(
                 in_flight = in_flight.len(),
-                "signal received: finishing the transaction under way, abandoning the rest"
+                timeout_ms = schedule.shutdown_timeout.as_millis() as u64,
+                "signal received: sending what is queued within the shutdown timeout"
             );
-            worker.stop()
+            worker.drain_within(schedule.shutdown_timeout)
         } else {
             info!(
                 in_flight = in_flight.len(),

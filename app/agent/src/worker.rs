@@ -196,6 +196,24 @@ impl Worker {
         self.join()
     }
 
+    /// Sends everything queued for at most `timeout`, then stops as [`Worker::stop`] does:
+    /// the attempt under way is finished and the rest abandoned. Returns the remaining events.
+    /// What a service does on SIGTERM: flush, but never hang its service manager.
+    pub fn drain_within(mut self, timeout: Duration) -> Vec<WorkerEvent> {
+        let _ = self.commands.send(Command::Drain);
+        let deadline = Instant::now() + timeout;
+        while self
+            .handle
+            .as_ref()
+            .is_some_and(|handle| !handle.is_finished())
+            && Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        self.stop.store(true, Ordering::SeqCst);
+        self.join()
+    }
+
     /// Finishes the attempt under way, abandons the rest (reported as
     /// [`WorkerEvent::Abandoned`]), and stops; returns the remaining events.
     pub fn stop(mut self) -> Vec<WorkerEvent> {

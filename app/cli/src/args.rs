@@ -441,4 +441,8 @@ pub struct AgentArgs {
     /// reason, transactions landed, failed and retried, updates in flight, the last landing.
     #[arg(long, value_name = "HOST:PORT")]
     pub metrics_addr: Option<std::net::SocketAddr>,
+    /// On SIGINT or SIGTERM, go on sending what is queued for at most this long, then
+    /// abandon the rest (logged) and exit.
+    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
+    pub shutdown_timeout: Duration,
 }

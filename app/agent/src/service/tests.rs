@@ -104,6 +104,7 @@ fn a_tick_reports_each_user_from_the_sessions_and_the_last_tick_sends_what_is_qu
     let schedule = Schedule {
         interval: Duration::from_millis(1),
         ticks: Some(1),
+        shutdown_timeout: Duration::from_secs(10),
     };
     let stopped = agent.run(&schedule, &AtomicBool::new(false));
 
@@ -141,6 +142,7 @@ fn a_failed_read_is_counted_and_nothing_is_decided_from_it() {
         &Schedule {
             interval: Duration::from_millis(1),
             ticks: Some(3),
+            shutdown_timeout: Duration::from_secs(10),
         },
         &AtomicBool::new(false),
     );
@@ -163,6 +165,7 @@ fn a_raised_stop_ends_the_loop_after_the_tick_under_way() {
     let schedule = Schedule {
         interval: Duration::from_secs(3_600),
         ticks: None,
+        shutdown_timeout: Duration::from_secs(10),
     };
     let stopped = agent.run(&schedule, &AtomicBool::new(true));
     assert!(stopped.signalled);
@@ -194,6 +197,7 @@ fn the_metrics_count_what_the_loop_did() {
         &Schedule {
             interval: Duration::from_millis(1),
             ticks: Some(1),
+            shutdown_timeout: Duration::from_secs(10),
         },
         &AtomicBool::new(false),
     );

@@ -230,3 +230,44 @@ fn stopping_abandons_what_is_left_and_says_so() {
         "{events:?}"
     );
 }
+
+#[test]
+fn draining_within_a_bound_sends_everything_queued() {
+    let cluster = FlakyCluster::default();
+    let worker = worker(&cluster, FAST);
+    let per_transaction = worker.updates_per_transaction();
+    worker.submit(updates(per_transaction as u32 + 3));
+    let events = worker.drain_within(Duration::from_secs(30));
+    let landed: usize = events
+        .iter()
+        .map(|event| match event {
+            WorkerEvent::Landed { updates, .. } => updates.len(),
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(landed, per_transaction + 3, "{events:?}");
+    assert!(!events
+        .iter()
+        .any(|event| matches!(event, WorkerEvent::Abandoned { .. })));
+    assert_eq!(cluster.landed.lock().unwrap().len(), 2);
+}
+
+#[test]
+fn draining_gives_up_at_its_bound_and_abandons_the_rest() {
+    let cluster = FlakyCluster::default();
+    cluster.failures.store(u32::MAX, Ordering::SeqCst);
+    // Backing off for a minute after the first failure: only the bound ends the drain.
+    let slow = Backoff {
+        initial: Duration::from_secs(60),
+        max_delay: Duration::from_secs(60),
+        max_attempts: 5,
+    };
+    let worker = worker(&cluster, slow);
+    worker.submit(updates(3));
+    let events = worker.drain_within(Duration::from_millis(200));
+    assert!(
+        matches!(events.last(), Some(WorkerEvent::Abandoned { updates }) if updates.len() == 3),
+        "{events:?}"
+    );
+    assert!(cluster.landed.lock().unwrap().is_empty());
+}

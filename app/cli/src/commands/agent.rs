@@ -97,6 +97,7 @@ pub fn run(settings: &Settings, args: &AgentArgs, output: OutputFormat) -> CliRe
     let schedule = Schedule {
         interval: args.interval,
         ticks: args.ticks,
+        shutdown_timeout: args.shutdown_timeout,
     };
     let Stopped {
         signalled,
