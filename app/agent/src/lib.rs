@@ -4,6 +4,8 @@
 
 pub mod decision;
 pub mod metrics;
+#[cfg(target_os = "linux")]
+pub mod netlink;
 pub mod service;
 pub mod sockets;
 pub mod worker;

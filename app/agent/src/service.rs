@@ -19,7 +19,7 @@ use tracing::{error, info, warn};
 
 use crate::decision::{Decider, Update, UserState};
 use crate::metrics::{AgentMetrics, OWN_NAMESPACE};
-use crate::sockets::{established_peers, SocketSource};
+use crate::sockets::SocketSource;
 use crate::worker::{Worker, WorkerEvent};
 
 /// What the agent has done, logged every tick and returned when it stops.
@@ -261,12 +261,11 @@ impl Agent {
 
     fn observe(&mut self) -> Result<TickReport, String> {
         let view = (self.read_chain)(&self.device)?;
-        let table = self
+        let established = self
             .sockets
-            .read()
-            .map_err(|error| format!("cannot read the socket tables: {error}"))?;
+            .established_peers(self.bgp_port)
+            .map_err(|error| format!("cannot read the BGP sessions: {error}"))?;
         let started = Instant::now();
-        let established = established_peers(&table, self.bgp_port);
         let decisions = self.decider.decide(&view.users, &established, view.now);
         let decision_time = started.elapsed();
         let submitted = decisions

@@ -1,5 +1,6 @@
-//! The host's established BGP sessions, from Linux's `/proc/net/tcp` and `/proc/net/tcp6`
-//! (or a file in the same format).
+//! The host's established BGP sessions: from the kernel over netlink (`crate::netlink`, in
+//! the agent's own network namespace or in named ones), or from Linux's `/proc/net/tcp` and
+//! `/proc/net/tcp6` (the reader's namespace only), or a file in the same format.
 //!
 //! Each table line is `sl local_address rem_address st …`, addresses as `ADDR:PORT` in hex.
 //! An IPv4 address is the kernel's 32-bit word printed as a native-endian integer; an IPv6
@@ -9,33 +10,58 @@
 use std::collections::HashSet;
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The `st` value of an ESTABLISHED socket.
 const ESTABLISHED: &str = "01";
 
-/// Where the socket tables come from.
+/// Where the sessions come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SocketSource {
+    /// The kernel's `sock_diag` over netlink, in these network namespaces.
+    Netlink(Namespaces),
     /// `/proc/net/tcp` and `/proc/net/tcp6` (the latter may be absent).
     Proc,
     /// A file in the same format (either table, or both concatenated).
     File(PathBuf),
 }
 
+/// The network namespaces whose sessions count.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Namespaces {
+    /// The agent's own.
+    Own,
+    /// These named ones (`ip netns` names, under `/var/run/netns`).
+    Named(Vec<String>),
+    /// The agent's own and every named one, listed afresh on each read.
+    All,
+}
+
 impl SocketSource {
-    /// Parses `proc` or a path.
+    /// Parses `netlink`, `proc` or a path (`netlink` reads the agent's own namespace).
     pub fn parse(value: &str) -> Self {
-        if value == "proc" {
-            SocketSource::Proc
-        } else {
-            SocketSource::File(PathBuf::from(value))
+        match value {
+            "netlink" => SocketSource::Netlink(Namespaces::Own),
+            "proc" => SocketSource::Proc,
+            path => SocketSource::File(PathBuf::from(path)),
         }
     }
 
-    /// The table text.
+    /// The IPv4 peers of every established TCP session with `port` at either end. A named
+    /// namespace that has disappeared is logged and skipped.
+    pub fn established_peers(&self, port: u16) -> io::Result<HashSet<Ipv4Addr>> {
+        match self {
+            SocketSource::Netlink(namespaces) => netlink_peers(namespaces, port),
+            SocketSource::Proc | SocketSource::File(_) => {
+                Ok(established_peers(&self.read()?, port))
+            }
+        }
+    }
+
+    /// The table text (for netlink: none).
     pub fn read(&self) -> io::Result<String> {
         match self {
+            SocketSource::Netlink(_) => Ok(String::new()),
             SocketSource::File(path) => std::fs::read_to_string(path),
             SocketSource::Proc => {
                 let mut text = std::fs::read_to_string("/proc/net/tcp")?;
@@ -48,6 +74,47 @@ impl SocketSource {
             }
         }
     }
+}
+
+#[cfg(target_os = "linux")]
+fn netlink_peers(namespaces: &Namespaces, port: u16) -> io::Result<HashSet<Ipv4Addr>> {
+    use crate::netlink;
+    let named = match namespaces {
+        Namespaces::Own => return netlink::established_peers(port),
+        Namespaces::Named(names) => names
+            .iter()
+            .map(|name| (name.clone(), Path::new(netlink::NETNS_DIR).join(name)))
+            .collect(),
+        Namespaces::All => netlink::named_namespaces()?,
+    };
+    let mut peers = if *namespaces == Namespaces::All {
+        netlink::established_peers(port)?
+    } else {
+        HashSet::new()
+    };
+    for (name, path) in named {
+        match netlink::established_peers_in(&path, port) {
+            Ok(found) => peers.extend(found),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                tracing::warn!(namespace = %name, "network namespace gone; skipped");
+            }
+            Err(error) => {
+                return Err(io::Error::new(
+                    error.kind(),
+                    format!("network namespace {name}: {error}"),
+                ))
+            }
+        }
+    }
+    Ok(peers)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn netlink_peers(_: &Namespaces, _: u16) -> io::Result<HashSet<Ipv4Addr>> {
+    Err(io::Error::new(
+        io::ErrorKind::Unsupported,
+        "netlink sock_diag is Linux only: use --sockets proc or a file",
+    ))
 }
 
 /// The IPv4 peers of every ESTABLISHED TCP session with `port` at either end (the device

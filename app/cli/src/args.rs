@@ -411,6 +411,12 @@ pub enum LedgerCommand {
     },
 }
 
+/// Where the agent reads sessions by default: the kernel, where it can.
+#[cfg(target_os = "linux")]
+const DEFAULT_SOCKETS: &str = "netlink";
+#[cfg(not(target_os = "linux"))]
+const DEFAULT_SOCKETS: &str = "proc";
+
 /// `agent`
 #[derive(Debug, Args)]
 pub struct AgentArgs {
@@ -429,9 +435,20 @@ pub struct AgentArgs {
     /// The BGP port (sessions with it at either end count).
     #[arg(long, default_value_t = 179)]
     pub bgp_port: u16,
-    /// `proc` (/proc/net/tcp and /proc/net/tcp6) or a file in the same format.
-    #[arg(long, default_value = "proc", value_name = "proc|FILE")]
+    /// Where the BGP sessions are read: `netlink` (the kernel's sock_diag; see --netns),
+    /// `proc` (/proc/net/tcp and tcp6, the agent's own namespace only) or a file in that
+    /// format.
+    #[arg(long, default_value = DEFAULT_SOCKETS, value_name = "netlink|proc|FILE")]
     pub sockets: String,
+    /// With `--sockets netlink`: read this network namespace (a name under /var/run/netns,
+    /// as `ip netns` makes them; a router's VRF) instead of the agent's own. Repeatable. A
+    /// namespace that disappears is logged and skipped.
+    #[arg(long = "netns", value_name = "NAME", conflicts_with = "all_netns")]
+    pub netns: Vec<String>,
+    /// With `--sockets netlink`: read the agent's own namespace and every named one, listed
+    /// afresh each tick.
+    #[arg(long)]
+    pub all_netns: bool,
     /// Stop after this many ticks, once every submission is done [default: run until
     /// SIGINT or SIGTERM].
     #[arg(long)]

@@ -459,3 +459,72 @@ fn the_agent_serves_prometheus_metrics() {
     assert!(status.success());
     assert!(agent.wait().unwrap().success());
 }
+
+#[test]
+fn the_agent_reads_real_sessions_from_the_kernel() {
+    // A user whose BGP peer is 127.0.0.1 (the second host of 127.0.0.0/31), and a real TCP
+    // session with it on a port standing in for BGP's; a second user with no session.
+    let env = Env::with_device("fra-1", 10);
+    for (client_ip, tunnel_net) in [
+        ("100.64.0.1", "127.0.0.0/31"),
+        ("100.64.0.2", "169.254.0.2/31"),
+    ] {
+        env.ok(
+            &env.activator,
+            &args(&[
+                &["user", "create"],
+                &seat("fra-1", client_ip),
+                &["--tunnel-net", tunnel_net],
+            ]),
+        );
+    }
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let _client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (_server, _) = listener.accept().unwrap();
+
+    let run = agent_command(
+        &env,
+        &[
+            "--sockets",
+            "netlink",
+            "--bgp-port",
+            &port,
+            "--down-grace",
+            "0s",
+            "--ticks",
+            "1",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(run.status.success(), "{run:?}");
+    let status = |client_ip: &str| {
+        status_name(
+            &env.user("fra-1", client_ip)
+                .expect("user exists")
+                .user
+                .bgp_status,
+        )
+    };
+    assert_eq!(
+        (status("100.64.0.1"), status("100.64.0.2")),
+        ("up", "down"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn netns_flags_need_the_netlink_source() {
+    let env = env_with_users();
+    let sockets = env.dir.path().join("tcp");
+    write_sockets(&sockets, &[0]);
+    let run = agent_command(
+        &env,
+        &["--sockets", sockets.to_str().unwrap(), "--netns", "vrf-1"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(run.status.code(), Some(2), "{run:?}");
+    assert!(String::from_utf8_lossy(&run.stderr).contains("use them with --sockets netlink"));
+}

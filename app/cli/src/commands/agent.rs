@@ -9,7 +9,7 @@ use std::time::Duration;
 use serviceability_agent::decision::{Decider, Policy};
 use serviceability_agent::metrics::MetricsServer;
 use serviceability_agent::service::{read_chain, Agent, Schedule, Stopped};
-use serviceability_agent::sockets::SocketSource;
+use serviceability_agent::sockets::{Namespaces, SocketSource};
 use serviceability_agent::worker::{Backoff, Worker};
 use solana_signer::Signer;
 use tracing::info;
@@ -30,15 +30,29 @@ pub fn run(settings: &Settings, args: &AgentArgs, output: OutputFormat) -> CliRe
         down_grace_secs: i64::try_from(args.down_grace.as_secs())
             .map_err(|_| CliError::input("--down-grace is too long"))?,
     };
-    let sockets = SocketSource::parse(&args.sockets);
-    if let SocketSource::File(path) = &sockets {
-        if !path.is_file() {
-            return Err(CliError::input(format!(
-                "--sockets {}: no such file (use `proc` for the host's tables)",
-                path.display()
-            )));
+    let sockets = match (
+        SocketSource::parse(&args.sockets),
+        args.all_netns,
+        &args.netns[..],
+    ) {
+        (SocketSource::Netlink(_), true, _) => SocketSource::Netlink(Namespaces::All),
+        (SocketSource::Netlink(_), false, []) => SocketSource::Netlink(Namespaces::Own),
+        (SocketSource::Netlink(_), false, names) => {
+            SocketSource::Netlink(Namespaces::Named(names.to_vec()))
         }
-    }
+        (_, true, _) | (_, _, [_, ..]) => {
+            return Err(CliError::input(
+                "--netns and --all-netns read through netlink: use them with --sockets netlink",
+            ))
+        }
+        (SocketSource::File(path), ..) if !path.is_file() => {
+            return Err(CliError::input(format!(
+                "--sockets {}: no such file (use `netlink` or `proc` for the host's sessions)",
+                path.display()
+            )))
+        }
+        (source, ..) => source,
+    };
 
     // The device, and that we are its metrics publisher, before anything runs.
     let (device, code) = {
