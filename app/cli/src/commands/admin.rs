@@ -1,5 +1,6 @@
 //! `init`, `authority`, `allowlist`, `reservations pause|resume`: the admin's commands.
 
+use anchor_lang::solana_program::instruction::Instruction;
 use serde_json::json;
 use serviceability_client::chain;
 use serviceability_client::instructions as ix;
@@ -10,8 +11,7 @@ use crate::args::{
 };
 use crate::context::{Context, Submission};
 use crate::error::{CliError, CliResult};
-use crate::output::written;
-use crate::output::{list, GlobalStateView, Outcome};
+use crate::output::{list, written, GlobalStateView, Outcome};
 
 /// `init`
 pub fn init(context: &mut Context) -> CliResult<Outcome> {
@@ -28,14 +28,29 @@ pub fn init(context: &mut Context) -> CliResult<Outcome> {
         // with the signer as upgrade authority (kept only if the initialization lands).
         ledger.deploy_as(admin);
     }
-    let signature = match context.submit("init", vec![ix::initialize(admin)])? {
+    write_global_state(
+        context,
+        "init",
+        vec![ix::initialize(admin)],
+        format!("Initialized; admin and activator authority: {admin}"),
+    )
+}
+
+/// Sends a write that changes GlobalState, then shows GlobalState as it now is.
+fn write_global_state(
+    context: &mut Context,
+    action: &str,
+    instructions: Vec<Instruction>,
+    summary: impl AsRef<str>,
+) -> CliResult<Outcome> {
+    let signature = match context.submit(action, instructions)? {
         Submission::Sent(signature) => signature,
         Submission::DryRun(outcome) => return Ok(outcome),
     };
     let state = state_view(context)?;
     Ok(written(
         &signature,
-        &format!("Initialized; admin and activator authority: {admin}"),
+        summary.as_ref(),
         json!({ "global_state": state }),
         &state.table(),
     ))
@@ -85,17 +100,12 @@ pub fn authority(context: &mut Context, command: &AuthorityCommand) -> CliResult
         (None, None) => unreachable!("clap requires one of the two"),
     };
     let admin = context.signer_pubkey()?;
-    let signature = match context.submit("authority set", vec![ix::set_authority(admin, update)])? {
-        Submission::Sent(signature) => signature,
-        Submission::DryRun(outcome) => return Ok(outcome),
-    };
-    let state = state_view(context)?;
-    Ok(written(
-        &signature,
-        &summary,
-        json!({ "global_state": state }),
-        &state.table(),
-    ))
+    write_global_state(
+        context,
+        "authority set",
+        vec![ix::set_authority(admin, update)],
+        summary,
+    )
 }
 
 /// `authority propose-admin PUBKEY|--withdraw`
@@ -117,17 +127,12 @@ fn propose_admin(context: &mut Context, args: &ProposeAdminArgs) -> CliResult<Ou
     };
     let admin = context.signer_pubkey()?;
     let instruction = ix::propose_admin(admin, args.new_admin);
-    let signature = match context.submit("authority propose-admin", vec![instruction])? {
-        Submission::Sent(signature) => signature,
-        Submission::DryRun(outcome) => return Ok(outcome),
-    };
-    let state = state_view(context)?;
-    Ok(written(
-        &signature,
-        &summary,
-        json!({ "global_state": state }),
-        &state.table(),
-    ))
+    write_global_state(
+        context,
+        "authority propose-admin",
+        vec![instruction],
+        summary,
+    )
 }
 
 /// `authority accept-admin`, signed by the proposed admin.
@@ -145,17 +150,12 @@ fn accept_admin(context: &mut Context) -> CliResult<Outcome> {
         Some(_) => {}
     }
     let instruction = ix::accept_admin(signer, state.admin);
-    let signature = match context.submit("authority accept-admin", vec![instruction])? {
-        Submission::Sent(signature) => signature,
-        Submission::DryRun(outcome) => return Ok(outcome),
-    };
-    let state = state_view(context)?;
-    Ok(written(
-        &signature,
-        &format!("{signer} is now the admin"),
-        json!({ "global_state": state }),
-        &state.table(),
-    ))
+    write_global_state(
+        context,
+        "authority accept-admin",
+        vec![instruction],
+        format!("{signer} is now the admin"),
+    )
 }
 
 /// `allowlist add|remove|list`
