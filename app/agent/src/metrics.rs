@@ -1,11 +1,13 @@
 //! What the agent exposes to operators, in Prometheus' text format: ticks and their duration,
-//! the sessions seen up and down, the updates decided by reason, the transactions landed,
-//! failed and retried, the updates in flight, and when a send last succeeded. Served over
-//! HTTP (`GET /metrics`) on `--metrics-addr` by a small thread of its own.
+//! the sessions seen up and down in each network namespace read, the updates decided by
+//! reason, the transactions landed, failed and retried, the updates in flight, and when a send
+//! last succeeded. Served over HTTP (`GET /metrics`) on `--metrics-addr` by a small thread of
+//! its own.
 
+use std::collections::BTreeSet;
 use std::io;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -23,14 +25,14 @@ pub struct AgentMetrics {
     tick_seconds: Histogram,
     read_errors: IntCounter,
     sessions: IntGaugeVec,
+    /// The namespaces the last tick reported sessions for (their series, and only theirs,
+    /// are shown).
+    namespaces: Mutex<BTreeSet<String>>,
     updates: IntCounterVec,
     transactions: IntCounterVec,
     in_flight: IntGauge,
     last_landed: IntGauge,
 }
-
-/// The label of the sessions read from the agent's own network namespace.
-pub const OWN_NAMESPACE: &str = "own";
 
 impl AgentMetrics {
     /// Every metric at zero.
@@ -56,7 +58,10 @@ impl AgentMetrics {
         let sessions = IntGaugeVec::new(
             Opts::new(
                 "sessions",
-                "Users whose BGP session the last tick saw established (up) or not (down).",
+                "Users of the device whose BGP session the last tick saw established (up) or not \
+                 (down), in each network namespace read (own: the agent's own). With several \
+                 namespaces a user counts down in every one its session is not in; the \
+                 decisions look at all of them together.",
             ),
             &["namespace", "state"],
         )
@@ -112,6 +117,7 @@ impl AgentMetrics {
             tick_seconds,
             read_errors,
             sessions,
+            namespaces: Mutex::new(BTreeSet::new()),
             updates,
             transactions,
             in_flight,
@@ -130,14 +136,29 @@ impl AgentMetrics {
         self.read_errors.inc();
     }
 
-    /// The last tick's view of `namespace`: `up` users with an established session, `down`
-    /// without.
-    pub fn sessions(&self, namespace: &str, up: usize, down: usize) {
-        for (state, count) in [("up", up), ("down", down)] {
-            self.sessions
-                .with_label_values(&[namespace, state])
-                .set(count as i64);
+    /// The last tick's view, per network namespace read: `(namespace, up, down)`, `up` users
+    /// with an established session there, `down` without. The series of a namespace no
+    /// longer read (gone, or no longer listed) are removed.
+    pub fn sessions<'a>(&self, by_namespace: impl IntoIterator<Item = (&'a str, usize, usize)>) {
+        let mut namespaces = self
+            .namespaces
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut read = BTreeSet::new();
+        for (namespace, up, down) in by_namespace {
+            for (state, count) in [("up", up), ("down", down)] {
+                self.sessions
+                    .with_label_values(&[namespace, state])
+                    .set(count as i64);
+            }
+            read.insert(namespace.to_string());
         }
+        for gone in namespaces.difference(&read) {
+            for state in ["up", "down"] {
+                let _ = self.sessions.remove_label_values(&[gone.as_str(), state]);
+            }
+        }
+        *namespaces = read;
     }
 
     /// An update was decided for `reason`.
@@ -234,5 +255,43 @@ impl MetricsServer {
     /// Where it listens.
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `sessions` samples, as printed.
+    fn sessions(metrics: &AgentMetrics) -> Vec<String> {
+        metrics
+            .encode()
+            .lines()
+            .filter(|line| line.starts_with("serviceability_agent_sessions{"))
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn sessions_are_labelled_by_namespace_and_a_namespace_no_longer_read_disappears() {
+        let metrics = AgentMetrics::new();
+        metrics.sessions([("vrf-a", 2, 1), ("vrf-b", 1, 2)]);
+        assert_eq!(
+            sessions(&metrics),
+            [
+                r#"serviceability_agent_sessions{namespace="vrf-a",state="down"} 1"#,
+                r#"serviceability_agent_sessions{namespace="vrf-a",state="up"} 2"#,
+                r#"serviceability_agent_sessions{namespace="vrf-b",state="down"} 2"#,
+                r#"serviceability_agent_sessions{namespace="vrf-b",state="up"} 1"#,
+            ]
+        );
+        metrics.sessions([("vrf-a", 3, 0)]);
+        assert_eq!(
+            sessions(&metrics),
+            [
+                r#"serviceability_agent_sessions{namespace="vrf-a",state="down"} 0"#,
+                r#"serviceability_agent_sessions{namespace="vrf-a",state="up"} 3"#,
+            ]
+        );
     }
 }

@@ -18,8 +18,8 @@ use serviceability_client::cluster::Cluster;
 use tracing::{error, info, warn};
 
 use crate::decision::{Decider, Update, UserState};
-use crate::metrics::{AgentMetrics, OWN_NAMESPACE};
-use crate::sockets::SocketSource;
+use crate::metrics::AgentMetrics;
+use crate::sockets::{Sessions, SocketSource};
 use crate::worker::{Worker, WorkerEvent};
 
 /// What the agent has done, logged every tick and returned when it stops.
@@ -102,6 +102,8 @@ struct TickReport {
     up: usize,
     down: usize,
     in_grace: usize,
+    /// Per network namespace read: its name, the users up there, the others.
+    by_namespace: Vec<(String, usize, usize)>,
     submitted: Vec<Update>,
     decision_time: Duration,
 }
@@ -161,7 +163,12 @@ impl Agent {
         self.counters.ticks += 1;
         match self.observe() {
             Ok(report) => {
-                self.metrics.sessions(OWN_NAMESPACE, report.up, report.down);
+                self.metrics.sessions(
+                    report
+                        .by_namespace
+                        .iter()
+                        .map(|(namespace, up, down)| (namespace.as_str(), *up, *down)),
+                );
                 for update in &report.submitted {
                     self.metrics.decided(update.reason);
                 }
@@ -261,12 +268,14 @@ impl Agent {
 
     fn observe(&mut self) -> Result<TickReport, String> {
         let view = (self.read_chain)(&self.device)?;
-        let established = self
+        let sessions = self
             .sockets
-            .established_peers(self.bgp_port)
+            .established_sessions(self.bgp_port)
             .map_err(|error| format!("cannot read the BGP sessions: {error}"))?;
         let started = Instant::now();
-        let decisions = self.decider.decide(&view.users, &established, view.now);
+        let decisions = self
+            .decider
+            .decide(&view.users, &sessions.union(), view.now);
         let decision_time = started.elapsed();
         let submitted = decisions
             .updates
@@ -278,6 +287,7 @@ impl Agent {
             up: decisions.up,
             down: decisions.down,
             in_grace: decisions.in_grace,
+            by_namespace: count_by_namespace(&view.users, &sessions),
             submitted,
             decision_time,
         })
@@ -291,6 +301,22 @@ impl Agent {
             &self.metrics,
         );
     }
+}
+
+/// For each namespace in `sessions`: its name, how many `users` have their BGP peer's session
+/// established there, and how many do not.
+fn count_by_namespace(users: &[UserState], sessions: &Sessions) -> Vec<(String, usize, usize)> {
+    sessions
+        .by_namespace
+        .iter()
+        .map(|(namespace, peers)| {
+            let up = users
+                .iter()
+                .filter(|user| peers.contains(&user.peer_ip))
+                .count();
+            (namespace.clone(), up, users.len() - up)
+        })
+        .collect()
 }
 
 /// Counts, measures and logs what the worker reported; landed, failed and abandoned updates

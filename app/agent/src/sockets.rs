@@ -1,6 +1,7 @@
-//! The host's established BGP sessions: from the kernel over netlink (`crate::netlink`, in
-//! the agent's own network namespace or in named ones), or from Linux's `/proc/net/tcp` and
-//! `/proc/net/tcp6` (the reader's namespace only), or a file in the same format.
+//! The host's established BGP sessions, per network namespace: from the kernel over netlink
+//! (`crate::netlink`, in the agent's own network namespace or in named ones), or from Linux's
+//! `/proc/net/tcp` and `/proc/net/tcp6` (the reader's namespace only), or a file in the same
+//! format (counted as the agent's own namespace).
 //!
 //! Each table line is `sl local_address rem_address st …`, addresses as `ADDR:PORT` in hex.
 //! An IPv4 address is the kernel's 32-bit word printed as a native-endian integer; an IPv6
@@ -14,6 +15,34 @@ use std::path::{Path, PathBuf};
 
 /// The `st` value of an ESTABLISHED socket.
 const ESTABLISHED: &str = "01";
+
+/// The name the agent's own network namespace goes by in [`Sessions`] (and the metrics).
+pub const OWN_NAMESPACE: &str = "own";
+
+/// The IPv4 peers of the established sessions, per network namespace read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sessions {
+    /// Each namespace read, by name (its `ip netns` name, or [`OWN_NAMESPACE`]), with the
+    /// peers seen there, in the order read. A named namespace that was gone is not listed.
+    pub by_namespace: Vec<(String, HashSet<Ipv4Addr>)>,
+}
+
+impl Sessions {
+    /// `peers`, seen in the agent's own namespace.
+    pub fn own(peers: HashSet<Ipv4Addr>) -> Self {
+        Sessions {
+            by_namespace: vec![(OWN_NAMESPACE.to_string(), peers)],
+        }
+    }
+
+    /// The peers seen in any namespace: what the decisions use.
+    pub fn union(&self) -> HashSet<Ipv4Addr> {
+        self.by_namespace
+            .iter()
+            .flat_map(|(_, peers)| peers.iter().copied())
+            .collect()
+    }
+}
 
 /// Where the sessions come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,13 +76,14 @@ impl SocketSource {
         }
     }
 
-    /// The IPv4 peers of every established TCP session with `port` at either end. A named
-    /// namespace that has disappeared is logged and skipped.
-    pub fn established_peers(&self, port: u16) -> io::Result<HashSet<Ipv4Addr>> {
+    /// The IPv4 peers of every established TCP session with `port` at either end, per
+    /// namespace read (a table, `/proc`'s or a file, is the agent's own). A named namespace
+    /// that has disappeared is logged and skipped.
+    pub fn established_sessions(&self, port: u16) -> io::Result<Sessions> {
         match self {
-            SocketSource::Netlink(namespaces) => netlink_peers(namespaces, port),
+            SocketSource::Netlink(namespaces) => netlink_sessions(namespaces, port),
             SocketSource::Proc | SocketSource::File(_) => {
-                Ok(established_peers(&self.read()?, port))
+                Ok(Sessions::own(established_peers(&self.read()?, port)))
             }
         }
     }
@@ -77,24 +107,24 @@ impl SocketSource {
 }
 
 #[cfg(target_os = "linux")]
-fn netlink_peers(namespaces: &Namespaces, port: u16) -> io::Result<HashSet<Ipv4Addr>> {
+fn netlink_sessions(namespaces: &Namespaces, port: u16) -> io::Result<Sessions> {
     use crate::netlink;
     let named = match namespaces {
-        Namespaces::Own => return netlink::established_peers(port),
+        Namespaces::Own => return Ok(Sessions::own(netlink::established_peers(port)?)),
         Namespaces::Named(names) => names
             .iter()
             .map(|name| (name.clone(), Path::new(netlink::NETNS_DIR).join(name)))
             .collect(),
         Namespaces::All => netlink::named_namespaces()?,
     };
-    let mut peers = if *namespaces == Namespaces::All {
-        netlink::established_peers(port)?
+    let mut sessions = if *namespaces == Namespaces::All {
+        Sessions::own(netlink::established_peers(port)?)
     } else {
-        HashSet::new()
+        Sessions::default()
     };
     for (name, path) in named {
         match netlink::established_peers_in(&path, port) {
-            Ok(found) => peers.extend(found),
+            Ok(found) => sessions.by_namespace.push((name, found)),
             Err(error) if error.kind() == io::ErrorKind::NotFound => {
                 tracing::warn!(namespace = %name, "network namespace gone; skipped");
             }
@@ -106,11 +136,11 @@ fn netlink_peers(namespaces: &Namespaces, port: u16) -> io::Result<HashSet<Ipv4A
             }
         }
     }
-    Ok(peers)
+    Ok(sessions)
 }
 
 #[cfg(not(target_os = "linux"))]
-fn netlink_peers(_: &Namespaces, _: u16) -> io::Result<HashSet<Ipv4Addr>> {
+fn netlink_sessions(_: &Namespaces, _: u16) -> io::Result<Sessions> {
     Err(io::Error::new(
         io::ErrorKind::Unsupported,
         "netlink sock_diag is Linux only: use --sockets proc or a file",
@@ -278,6 +308,33 @@ mod tests {
                       00000000     0        0 1 1 0000000000000000 20 4 30 10 -1";
         let peers = established_peers(&format!("{mapped}\n{captured}\n{native}"), 179);
         assert_eq!(peers, HashSet::from([peer, Ipv4Addr::new(10, 0, 0, 2)]));
+    }
+
+    #[test]
+    fn a_table_is_the_agent_s_own_namespace_and_the_union_spans_every_namespace() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tcp");
+        let peer = Ipv4Addr::new(169, 254, 0, 1);
+        let line = proc_line(
+            0,
+            &proc_ipv4_endpoint(Ipv4Addr::new(169, 254, 0, 0), 179),
+            &proc_ipv4_endpoint(peer, 40000),
+            "01",
+        );
+        std::fs::write(&path, format!("{TCP_HEADER}\n{line}\n")).unwrap();
+        let sessions = SocketSource::File(path).established_sessions(179).unwrap();
+        assert_eq!(sessions, Sessions::own(HashSet::from([peer])));
+
+        let other = Ipv4Addr::new(169, 254, 0, 3);
+        let sessions = Sessions {
+            by_namespace: vec![
+                ("vrf-a".into(), HashSet::from([peer])),
+                ("vrf-b".into(), HashSet::from([peer, other])),
+                ("vrf-c".into(), HashSet::new()),
+            ],
+        };
+        assert_eq!(sessions.union(), HashSet::from([peer, other]));
+        assert!(Sessions::default().union().is_empty());
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! namespace over netlink (`--netns`). The user's on-chain status follows the session: Up
 //! once BIRD establishes it, Down a grace period after the peer's daemon is killed, Up again
 //! after it restarts, Down again after the tunnel (the veth) disappears. A second user, whose
-//! tunnel has no session, stays Down throughout.
+//! tunnel has no session, stays Down throughout. The agent's metrics count the sessions under
+//! the namespace's name.
 //!
 //! Ignored by default (it needs root, iproute2 and `bird`); CI runs it as root with
 //! `--ignored --nocapture`, and then a missing prerequisite is a failure, not a skip. Every
@@ -637,13 +638,25 @@ fn a_bird_session_across_namespaces_is_reported_up_and_down() {
         grace + Duration::from_secs(30),
         |lab| lab.status(IDLE_USER) == "down",
     );
+    // The metrics count the sessions in the namespace read, by its name (and nothing in the
+    // agent's own, which --netns does not read).
     let text = lab.agent.as_ref().unwrap().metrics();
-    for line in text
+    let sessions: Vec<&str> = text
         .lines()
         .filter(|line| line.starts_with("serviceability_agent_sessions{"))
-    {
+        .collect();
+    for line in &sessions {
         say(t0, &format!("metrics: {line}"));
     }
+    let netns = &lab.device_netns.name;
+    assert_eq!(
+        sessions,
+        [
+            format!(r#"serviceability_agent_sessions{{namespace="{netns}",state="down"}} 1"#),
+            format!(r#"serviceability_agent_sessions{{namespace="{netns}",state="up"}} 1"#),
+        ],
+        "{text}"
+    );
 
     // The peer's daemon dies: Down, but only once the grace period has passed.
     let killed = Instant::now();

@@ -225,3 +225,30 @@ fn the_metrics_count_what_the_loop_did() {
     assert!(value("last_landed_timestamp_seconds").unwrap() > 1.7e9);
     assert_eq!(value("read_errors_total"), Some(0.0));
 }
+
+#[test]
+fn sessions_are_counted_in_each_namespace_and_decided_on_all_of_them() {
+    // User 1's session in vrf-a, user 2's in vrf-b, user 3's nowhere; vrf-c is empty.
+    let users = [user(1), user(2), user(3)];
+    let sessions = Sessions {
+        by_namespace: vec![
+            ("vrf-a".into(), HashSet::from([user(1).peer_ip])),
+            ("vrf-b".into(), HashSet::from([user(2).peer_ip])),
+            ("vrf-c".into(), HashSet::new()),
+        ],
+    };
+    assert_eq!(
+        count_by_namespace(&users, &sessions),
+        [
+            ("vrf-a".to_string(), 1, 2),
+            ("vrf-b".to_string(), 1, 2),
+            ("vrf-c".to_string(), 0, 3),
+        ]
+    );
+    let mut decider = Decider::new(Policy {
+        refresh_interval_secs: 3_600,
+        down_grace_secs: 0,
+    });
+    let decisions = decider.decide(&users, &sessions.union(), NOW);
+    assert_eq!((decisions.up, decisions.down), (2, 1));
+}
