@@ -393,12 +393,17 @@ pub enum LedgerCommand {
         #[arg(long, value_parser = humantime::parse_duration)]
         by: Duration,
     },
-    /// Serve the embedded ledger over HTTP with the Solana JSON-RPC methods that clients
-    /// use (a local endpoint for SDKs and for `-u http://…`), until SIGINT or SIGTERM.
+    /// Serve the embedded ledger with the Solana JSON-RPC methods that clients use over HTTP
+    /// (a local endpoint for SDKs and for `-u http://…`) and the PubSub subscriptions over
+    /// websockets (on the next port, as a validator), until SIGINT or SIGTERM.
     Serve {
-        /// The port; 0 picks a free one (the URL is printed once listening).
+        /// The HTTP port; 0 picks a free one (the URLs are printed once listening).
         #[arg(long, default_value_t = serviceability_localnet::server::DEFAULT_PORT)]
         port: u16,
+        /// The websocket (PubSub) port [default: --port + 1, as a validator; with --port 0,
+        /// a free one].
+        #[arg(long)]
+        ws_port: Option<u16>,
         /// The address to listen on. Loopback by default: whoever reaches the server can
         /// write to the ledger.
         #[arg(long, default_value = "127.0.0.1")]

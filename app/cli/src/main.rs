@@ -12,6 +12,7 @@ mod validate;
 use std::process::ExitCode;
 
 use clap::Parser;
+use serviceability_localnet::server::websocket_port;
 
 use std::net::SocketAddr;
 
@@ -51,13 +52,21 @@ fn run(cli: &Cli) -> CliResult<Outcome> {
     }
     if let Command::Ledger(LedgerCommand::Serve {
         port,
+        ws_port,
         bind,
         upgrade_authority,
     }) = &cli.command
     {
         // The server opens the ledger per request.
         let address = SocketAddr::new(*bind, *port);
-        return commands::ledger::serve(&settings, address, *upgrade_authority, cli.output);
+        let websocket = SocketAddr::new(*bind, ws_port.unwrap_or(websocket_port(*port)));
+        return commands::ledger::serve(
+            &settings,
+            address,
+            websocket,
+            *upgrade_authority,
+            cli.output,
+        );
     }
     let mut context = Context::open(settings, cli)?;
     commands::dispatch(&mut context, &cli.command)

@@ -12,8 +12,9 @@
 //! with the server's requests. Every transaction that lands is final at once (commitment
 //! levels are accepted and all answered the same way).
 //!
-//!
-//! The same methods answer in process through [`crate::sender::LedgerSender`].
+//! The same methods answer in process through [`crate::sender::LedgerSender`]; the PubSub
+//! (websocket) API listens beside them ([`crate::pubsub`]), by a validator's convention on the
+//! next port.
 
 use std::io;
 use std::net::SocketAddr;
@@ -24,23 +25,41 @@ use jsonrpc_core::IoHandler;
 use jsonrpc_http_server::{CloseHandle, ServerBuilder};
 use serviceability_host::ProgramRuntime;
 
+use crate::pubsub::PubsubServer;
 use crate::rpc::{self, LedgerFile};
 
 /// The port a validator's RPC listens on, and our default.
 pub const DEFAULT_PORT: u16 = 8899;
 
+/// The websocket port for an HTTP port, by a validator's convention: the next one (port 0,
+/// any free port, stays 0).
+pub fn websocket_port(http_port: u16) -> u16 {
+    match http_port {
+        0 => 0,
+        port => port.saturating_add(1),
+    }
+}
+
 /// Request-handling threads.
 const SERVER_THREADS: usize = 4;
 
-/// A running server.
+/// A running server: JSON-RPC over HTTP and the PubSub API over websockets.
 pub struct LedgerServer {
     server: jsonrpc_http_server::Server,
+    pubsub: PubsubServer,
 }
 
 impl LedgerServer {
-    /// Serves the ledger file at `ledger`, its program running as `runtime`, on `address`
-    /// (port 0: any free port). Returns once listening.
-    pub fn start(ledger: &Path, runtime: &ProgramRuntime, address: SocketAddr) -> io::Result<Self> {
+    /// Serves the ledger file at `ledger`, its program running as `runtime`: HTTP on
+    /// `address`, websockets on `websocket` (port 0: any free port). Returns once both listen.
+    pub fn start(
+        ledger: &Path,
+        runtime: &ProgramRuntime,
+        address: SocketAddr,
+        websocket: SocketAddr,
+    ) -> io::Result<Self> {
+        // Websockets first: a client that reads the HTTP URL may subscribe at once.
+        let pubsub = PubsubServer::start(ledger, websocket)?;
         let mut io = IoHandler::new();
         rpc::register(
             &mut io,
@@ -54,7 +73,7 @@ impl LedgerServer {
             // GET /health, as a validator answers it.
             .health_api(("/health", "getHealth"))
             .start_http(&address)?;
-        Ok(LedgerServer { server })
+        Ok(LedgerServer { server, pubsub })
     }
 
     /// Where it listens.
@@ -67,13 +86,24 @@ impl LedgerServer {
         format!("http://{}", self.address())
     }
 
+    /// The PubSub server.
+    pub fn pubsub(&self) -> &PubsubServer {
+        &self.pubsub
+    }
+
+    /// Its websocket URL, `ws://address:port`.
+    pub fn websocket_url(&self) -> String {
+        self.pubsub.url()
+    }
+
     /// A handle that stops the server from another thread.
     pub fn close_handle(&self) -> CloseHandle {
         self.server.close_handle()
     }
 
-    /// Blocks until the server is closed.
+    /// Blocks until the server is closed (the websockets close with it).
     pub fn wait(self) {
-        self.server.wait()
+        self.server.wait();
+        drop(self.pubsub);
     }
 }

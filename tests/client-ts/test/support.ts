@@ -131,15 +131,21 @@ export function cli(ledger: string, keypair: string, args: string[]): any {
     return JSON.parse(stdout);
 }
 
-/** `serviceability ledger serve --port 0` on `ledger`; resolves once it prints its URL. */
-export async function serve(ledger: string): Promise<{ url: string; server: ChildProcess }> {
+/**
+ * `serviceability ledger serve --port 0` on `ledger`; resolves once it prints its URLs (HTTP,
+ * and the websocket PubSub API).
+ */
+export async function serve(
+    ledger: string,
+): Promise<{ url: string; websocketUrl: string; server: ChildProcess }> {
     const server = spawn(binary, ['--ledger', ledger, 'ledger', 'serve', '--port', '0'], {
         stdio: ['ignore', 'pipe', 'inherit'],
     });
     const lines = createInterface({ input: server.stdout! });
     for await (const line of lines) {
         const url = line.match(/http:\/\/[0-9.]+:\d+/)?.[0];
-        if (url) return { url, server };
+        const websocketUrl = line.match(/ws:\/\/[0-9.]+:\d+/)?.[0];
+        if (url && websocketUrl) return { url, websocketUrl, server };
     }
     throw new Error('ledger serve exited before printing its URL');
 }

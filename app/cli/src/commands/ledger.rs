@@ -30,6 +30,7 @@ pub fn run(context: &mut Context, command: &LedgerCommand) -> CliResult<Outcome>
 pub fn serve(
     settings: &Settings,
     address: SocketAddr,
+    websocket: SocketAddr,
     upgrade_authority: Option<Pubkey>,
     format: OutputFormat,
 ) -> CliResult<Outcome> {
@@ -46,18 +47,27 @@ pub fn serve(
         }
     }
     drop(ledger);
-    let server = LedgerServer::start(path, runtime, address)
-        .map_err(|error| CliError::input(format!("cannot listen on {address}: {error}")))?;
+    let server = LedgerServer::start(path, runtime, address, websocket).map_err(|error| {
+        CliError::input(format!(
+            "cannot listen on {address} (HTTP) and {websocket} (websockets): {error}"
+        ))
+    })?;
     if !address.ip().is_loopback() {
         eprintln!(
             "warning: listening on {address}: anyone who can reach it can write to the ledger"
         );
     }
     let url = server.url();
+    let websocket_url = server.websocket_url();
     let ledger = path.display().to_string();
     match format {
-        OutputFormat::Json => println!("{}", json!({ "ledger": ledger, "url": url })),
-        OutputFormat::Table => println!("Serving embedded ledger {ledger} on {url}"),
+        OutputFormat::Json => println!(
+            "{}",
+            json!({ "ledger": ledger, "url": url, "websocket_url": websocket_url })
+        ),
+        OutputFormat::Table => {
+            println!("Serving embedded ledger {ledger} on {url} (websockets: {websocket_url})")
+        }
     }
     // Whoever started us reads the URL from the first line.
     std::io::stdout().flush().ok();

@@ -291,6 +291,8 @@ pub struct Server {
     child: Child,
     /// `http://127.0.0.1:PORT`.
     pub url: String,
+    /// `ws://127.0.0.1:PORT`: the PubSub API.
+    pub websocket_url: String,
 }
 
 impl Server {
@@ -319,12 +321,17 @@ impl Server {
         BufReader::new(child.stdout.take().expect("stdout is piped"))
             .read_line(&mut line)
             .expect("the server prints its URL");
-        let url = line
-            .split_whitespace()
-            .find(|word| word.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no URL in {line:?}"))
-            .to_string();
-        Server { child, url }
+        let url_with = |scheme: &str| {
+            line.split(|c: char| c.is_whitespace() || c == ')')
+                .find(|word| word.starts_with(scheme))
+                .unwrap_or_else(|| panic!("no {scheme} URL in {line:?}"))
+                .to_string()
+        };
+        Server {
+            url: url_with("http://"),
+            websocket_url: url_with("ws://"),
+            child,
+        }
     }
 
     /// Stops the server and returns its exit status.

@@ -349,7 +349,7 @@ impl EmbeddedLedger {
 
 /// Whether account `data` passes a `getProgramAccounts` filter, as a validator applies it
 /// (the server refuses the token-account filter before it gets here).
-fn passes(filter: &RpcFilterType, data: &[u8]) -> bool {
+pub fn passes(filter: &RpcFilterType, data: &[u8]) -> bool {
     match filter {
         RpcFilterType::DataSize(size) => data.len() as u64 == *size,
         RpcFilterType::Memcmp(memcmp) => memcmp.bytes_match(data),

@@ -5,7 +5,6 @@ use serde_json::json;
 use solana_rpc_client_api::config::{
     RpcAccountInfoConfig, RpcContextConfig, RpcProgramAccountsConfig, RpcRequestAirdropConfig,
 };
-use solana_rpc_client_api::filter::RpcFilterType;
 use solana_rpc_client_api::response::RpcKeyedAccount;
 
 use crate::ledger::EmbeddedLedger;
@@ -13,9 +12,8 @@ use crate::ledger::EmbeddedLedger;
 use super::encoding::encode_account;
 use super::params::*;
 
-/// A validator's limits on list parameters.
+/// A validator's limit on list parameters.
 const MAX_MULTIPLE_ACCOUNTS: usize = 100;
-const MAX_PROGRAM_ACCOUNT_FILTERS: usize = 4;
 
 pub fn get_balance(ledger: &mut EmbeddedLedger, params: Positional) -> Result<Value> {
     let address = pubkey(&params.required::<String>(0)?)?;
@@ -78,16 +76,7 @@ pub fn get_multiple_accounts(ledger: &mut EmbeddedLedger, params: Positional) ->
 pub fn get_program_accounts(ledger: &mut EmbeddedLedger, params: Positional) -> Result<Value> {
     let program = pubkey(&params.required::<String>(0)?)?;
     let config: RpcProgramAccountsConfig = params.optional(1)?.unwrap_or_default();
-    let filters = config.filters.unwrap_or_default();
-    if filters.len() > MAX_PROGRAM_ACCOUNT_FILTERS {
-        return Err(Error::invalid_params(format!(
-            "Too many filters provided; max {MAX_PROGRAM_ACCOUNT_FILTERS}"
-        )));
-    }
-    let filters = filters
-        .iter()
-        .map(account_filter)
-        .collect::<Result<Vec<_>>>()?;
+    let filters = program_account_filters(config.filters)?;
     let account_config = config.account_config;
     let accounts = ledger
         .accounts_of(&program, &filters)
@@ -107,18 +96,5 @@ pub fn get_program_accounts(ledger: &mut EmbeddedLedger, params: Positional) -> 
         with_context(ledger, accounts)
     } else {
         to_value(accounts)
-    }
-}
-
-/// A `getProgramAccounts` filter, checked as a validator checks it.
-fn account_filter(filter: &RpcFilterType) -> Result<RpcFilterType> {
-    filter
-        .verify()
-        .map_err(|error| Error::invalid_params(format!("Invalid param: {error:?}")))?;
-    match filter {
-        RpcFilterType::TokenAccountState => Err(Error::invalid_params(
-            "Invalid param: tokenAccountState applies to token accounts only",
-        )),
-        _ => Ok(filter.clone()),
     }
 }

@@ -5,8 +5,8 @@
 
 mod accounts;
 mod cluster;
-mod encoding;
-mod params;
+pub(crate) mod encoding;
+pub(crate) mod params;
 mod transactions;
 
 use std::path::PathBuf;

@@ -6,6 +6,7 @@ use anchor_lang::prelude::Pubkey;
 use jsonrpc_core::{Error, ErrorCode, Params, Result, Value};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use solana_rpc_client_api::filter::RpcFilterType;
 use solana_rpc_client_api::response::{Response, RpcApiVersion, RpcResponseContext};
 use solana_signature::Signature;
 
@@ -81,4 +82,29 @@ pub fn internal(error: impl std::fmt::Display) -> Error {
         message: error.to_string(),
         data: None,
     }
+}
+
+/// How many filters a program-accounts request may have (a validator's limit).
+const MAX_PROGRAM_ACCOUNT_FILTERS: usize = 4;
+
+/// The filters of `getProgramAccounts` or `programSubscribe`, checked as a validator checks
+/// them.
+pub fn program_account_filters(filters: Option<Vec<RpcFilterType>>) -> Result<Vec<RpcFilterType>> {
+    let filters = filters.unwrap_or_default();
+    if filters.len() > MAX_PROGRAM_ACCOUNT_FILTERS {
+        return Err(Error::invalid_params(format!(
+            "Too many filters provided; max {MAX_PROGRAM_ACCOUNT_FILTERS}"
+        )));
+    }
+    for filter in &filters {
+        filter
+            .verify()
+            .map_err(|error| Error::invalid_params(format!("Invalid param: {error:?}")))?;
+        if let RpcFilterType::TokenAccountState = filter {
+            return Err(Error::invalid_params(
+                "Invalid param: tokenAccountState applies to token accounts only",
+            ));
+        }
+    }
+    Ok(filters)
 }
