@@ -18,6 +18,7 @@ use solana_signer::Signer;
 use solana_transaction::Transaction;
 
 use crate::decision::Update;
+use serviceability_client::compute_budget::compute_budget_instructions;
 use serviceability_client::errors::explain;
 use serviceability_client::instructions as ix;
 use serviceability_client::transport::{wire_size, Execution, TransportError, PACKET_DATA_SIZE};
@@ -115,8 +116,11 @@ pub struct Worker {
 }
 
 /// How many `set_user_bgp_status` instructions of one publisher and device fit in one
-/// transaction. Every such instruction has the same size and differs from the others only
-/// by its User account (a distinct key each), so the count is the same for any users.
+/// transaction beside the two compute-budget instructions of a priority fee
+/// (`--with-compute-unit-price`; room is left for them with or without it, so that a packing
+/// never depends on the fee). Every such instruction has the same size and differs from the
+/// others only by its User account (a distinct key each), so the count is the same for any
+/// users.
 pub fn updates_per_transaction(publisher: &Pubkey, device: &Pubkey) -> usize {
     let instruction = |n: u32| {
         let client_ip = std::net::Ipv4Addr::from(0x6440_0000 + n);
@@ -127,11 +131,13 @@ pub fn updates_per_transaction(publisher: &Pubkey, device: &Pubkey) -> usize {
             serviceability_client::types::BgpStatus::Up,
         )
     };
-    let mut instructions = vec![instruction(0)];
+    let budget = compute_budget_instructions();
+    let mut instructions = budget.to_vec();
+    instructions.push(instruction(0));
     while transaction_size(&instructions, publisher) <= PACKET_DATA_SIZE {
-        instructions.push(instruction(instructions.len() as u32));
+        instructions.push(instruction((instructions.len() - budget.len()) as u32));
     }
-    instructions.len() - 1
+    instructions.len() - budget.len() - 1
 }
 
 /// The wire size of a legacy transaction of `instructions` paid and signed by `payer` alone.

@@ -65,6 +65,12 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub dry_run: bool,
 
+    /// Pay this priority fee per compute unit on every write (the agent's too), as the
+    /// Solana CLI's flag: a SetComputeUnitPrice instruction, and a SetComputeUnitLimit of
+    /// the units the simulation consumed plus 10 % (at least 1,000).
+    #[arg(long, global = true, value_name = "MICROLAMPORTS")]
+    pub with_compute_unit_price: Option<u64>,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

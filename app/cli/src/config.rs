@@ -51,6 +51,8 @@ pub struct Settings {
     pub signer: SignerSource,
     /// Commitment for RPC reads and confirmations.
     pub commitment: CommitmentConfig,
+    /// `--with-compute-unit-price`: micro-lamports per compute unit on every write.
+    pub compute_unit_price: Option<u64>,
 }
 
 impl Settings {
@@ -106,6 +108,7 @@ impl Settings {
             target,
             signer,
             commitment,
+            compute_unit_price: cli.with_compute_unit_price,
         })
     }
 }
@@ -122,12 +125,13 @@ impl Settings {
     /// The target as a cluster that the agent keeps: a URL's, or the embedded ledger file
     /// opened per request, so that other invocations can use it in between.
     pub fn shared_cluster(&self) -> Cluster {
-        match &self.target {
+        let cluster = match &self.target {
             Target::Embedded(path, runtime) => {
                 Cluster::with_sender(LedgerSender::per_request(path, runtime))
             }
             Target::Rpc(url) => Cluster::new(url, self.commitment),
-        }
+        };
+        cluster.with_compute_unit_price(self.compute_unit_price)
     }
 
     /// The agent's way to send: on a cluster, through [`Settings::shared_cluster`]; on the
@@ -137,6 +141,7 @@ impl Settings {
         match &self.target {
             Target::Embedded(path, runtime) => {
                 let (path, runtime) = (path.clone(), runtime.clone());
+                let price = self.compute_unit_price;
                 Box::new(move |instructions, payer| {
                     let mut ledger = EmbeddedLedger::open(&path, &runtime).map_err(|error| {
                         TransportError::Unreachable {
@@ -146,7 +151,9 @@ impl Settings {
                     })?;
                     ledger.top_up(&payer.pubkey());
                     let ledger = Arc::new(Mutex::new(ledger));
-                    Cluster::with_sender(LedgerSender::held(ledger)).send(instructions, &[payer])
+                    Cluster::with_sender(LedgerSender::held(ledger))
+                        .with_compute_unit_price(price)
+                        .send(instructions, &[payer])
                 })
             }
             Target::Rpc(_) => {

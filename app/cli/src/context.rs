@@ -10,6 +10,7 @@ use anchor_lang::solana_program::instruction::Instruction;
 use serviceability_client::accounts::{Device, GlobalState};
 use serviceability_client::chain::{self};
 use serviceability_client::cluster::Cluster;
+use serviceability_client::compute_budget::compute_unit_limit;
 use serviceability_client::errors::explain;
 use serviceability_client::pda;
 use serviceability_localnet::ledger::EmbeddedLedger;
@@ -81,7 +82,7 @@ impl Context {
             Target::Rpc(url) => (Cluster::new(url, settings.commitment), None),
         };
         Ok(Context {
-            cluster,
+            cluster: cluster.with_compute_unit_price(settings.compute_unit_price),
             ledger,
             signer: settings.signer,
             dry_run: cli.dry_run,
@@ -191,9 +192,11 @@ impl Context {
         }
         let simulation = self.cluster.simulate(&instructions, &[&signer])?;
         if self.dry_run {
+            // The instructions as they would be sent, compute-budget ones included.
+            let limit = simulation.compute_units.map(compute_unit_limit);
             return Ok(Submission::DryRun(dry_run_outcome(
                 action,
-                &instructions,
+                &self.cluster.priced(&instructions, limit),
                 &simulation,
             )));
         }
@@ -205,7 +208,9 @@ impl Context {
                 &simulation.logs,
             ));
         }
-        let execution = self.cluster.send(&instructions, &[&signer])?;
+        let execution =
+            self.cluster
+                .send_simulated(&instructions, &[&signer], simulation.compute_units)?;
         match &execution.result {
             Ok(()) => Ok(Submission::Sent(execution.signature)),
             Err(error) => Err(failed(action, "when sent", error, &execution.logs)),

@@ -243,6 +243,8 @@ fn the_agent_reports_over_json_rpc() {
             "0s",
             "--sockets",
             sockets.to_str().unwrap(),
+            "--with-compute-unit-price",
+            "1000",
         ],
     )
     .output()
@@ -251,6 +253,23 @@ fn the_agent_reports_over_json_rpc() {
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["counters"]["updates"], 3, "{report}");
     assert_eq!(report["counters"]["failures"], 0, "{report}");
+    // The report paid the priority fee, as a validator's RPC lists it: the slot of the
+    // agent's transaction at 1,000, the user's creation (no fee) before it at 0.
+    let user = serviceability_client::pda::user(
+        &serviceability_client::pda::device("fra-1"),
+        USERS[0].0.parse().unwrap(),
+    );
+    let mut fees = client
+        .get_recent_prioritization_fees(&[user])
+        .expect("getRecentPrioritizationFees");
+    fees.sort_by_key(|fee| fee.slot);
+    assert_eq!(
+        fees.iter()
+            .map(|fee| fee.prioritization_fee)
+            .collect::<Vec<_>>(),
+        [0, 1000],
+        "{fees:?}"
+    );
     // The server wrote to the ledger file the embedded commands read.
     let statuses: Vec<&str> = chain_state(&env)
         .iter()

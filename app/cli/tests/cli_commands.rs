@@ -4,6 +4,7 @@
 mod common;
 
 use common::{args, ip, pubkey, runtime, seat, Env};
+use serviceability_client::compute_budget::compute_unit_limit;
 use serviceability_client::pda;
 use serviceability_client::types::{BgpStatus, DeviceStatus};
 
@@ -406,6 +407,131 @@ fn dry_run_prints_the_instruction_and_sends_nothing() {
         .as_str()
         .unwrap()
         .starts_with("NotReservationAuthority"));
+    assert_eq!(before, env.ledger_bytes());
+}
+
+/// The compute-budget program.
+const COMPUTE_BUDGET: &str = "ComputeBudget111111111111111111111111111111";
+
+/// The compute-budget instructions of a landed transaction, in words (tag and value).
+fn compute_budget_of(env: &Env, signature: &str) -> Vec<(u8, u64)> {
+    let ledger = env.open();
+    let recorded = ledger
+        .recorded_transaction(&signature.parse().unwrap())
+        .expect("the transaction is in the history");
+    let transaction = recorded.transaction();
+    let keys = transaction.message.static_account_keys();
+    transaction
+        .message
+        .instructions()
+        .iter()
+        .filter(|instruction| {
+            keys[instruction.program_id_index as usize].to_string() == COMPUTE_BUDGET
+        })
+        .map(|instruction| {
+            let (tag, value) = instruction.data.split_first().unwrap();
+            let mut bytes = [0u8; 8];
+            bytes[..value.len()].copy_from_slice(value);
+            (*tag, u64::from_le_bytes(bytes))
+        })
+        .collect()
+}
+
+#[test]
+fn a_priority_fee_pays_its_price_for_the_units_the_simulation_measured() {
+    let env = Env::with_device("fra-1", 3);
+    let reserved = env.ok(
+        &env.reservation_authority,
+        &args(&[
+            &[
+                "reservation",
+                "reserve",
+                "--with-compute-unit-price",
+                "5000",
+            ],
+            &seat("fra-1", "100.64.0.1"),
+        ]),
+    );
+    let signature = reserved["signature"].as_str().unwrap();
+    let budget = compute_budget_of(&env, signature);
+    let consumed = env
+        .open()
+        .recorded_transaction(&signature.parse().unwrap())
+        .unwrap()
+        .compute_units;
+    println!(
+        "reserve_connection: {consumed} compute units consumed; budget (tag, value): {budget:?}"
+    );
+    if runtime().reports_compute_units() {
+        // SetComputeUnitLimit (2) from the simulation plus the margin, then the price (3).
+        assert_eq!(
+            budget,
+            [(2, u64::from(compute_unit_limit(consumed))), (3, 5000)]
+        );
+        assert!(u64::from(compute_unit_limit(consumed)) > consumed);
+    } else {
+        // The native program reports no units in simulation: the price alone.
+        assert_eq!(budget, [(3, 5000)]);
+    }
+
+    // Without the flag, no compute-budget instruction.
+    let plain = env.ok(
+        &env.reservation_authority,
+        &args(&[&["reservation", "reserve"], &seat("fra-1", "100.64.0.2")]),
+    );
+    assert_eq!(
+        compute_budget_of(&env, plain["signature"].as_str().unwrap()),
+        []
+    );
+
+    // A dry run lists them as they would be sent, named.
+    let run = env.run(
+        &env.reservation_authority,
+        &args(&[
+            &[
+                "--dry-run",
+                "--with-compute-unit-price",
+                "7",
+                "reservation",
+                "reserve",
+            ],
+            &seat("fra-1", "100.64.0.3"),
+        ]),
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    let json = run.json();
+    let names: Vec<&str> = json["instructions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|instruction| instruction["name"].as_str().unwrap())
+        .collect();
+    let expected_price = "set_compute_unit_price 7";
+    match names.as_slice() {
+        [limit, price, "reserve_connection"] if runtime().reports_compute_units() => {
+            assert!(limit.starts_with("set_compute_unit_limit "), "{names:?}");
+            assert_eq!(*price, expected_price);
+        }
+        [price, "reserve_connection"] => assert_eq!(*price, expected_price),
+        other => panic!("{other:?}"),
+    }
+
+    // Not a number: refused before anything is read or sent.
+    let before = env.ledger_bytes();
+    let run = env.run(
+        &env.reservation_authority,
+        &args(&[
+            &[
+                "reservation",
+                "reserve",
+                "--with-compute-unit-price",
+                "cheap",
+            ],
+            &seat("fra-1", "100.64.0.3"),
+        ]),
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("--with-compute-unit-price"), "{run:?}");
     assert_eq!(before, env.ledger_bytes());
 }
 

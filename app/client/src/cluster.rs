@@ -21,6 +21,7 @@ use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
 use solana_rpc_client_api::request::{RpcError, RpcResponseErrorData};
 use solana_transaction::Transaction;
 
+use crate::compute_budget::{compute_unit_limit, with_compute_budget, MAX_COMPUTE_UNIT_LIMIT};
 use crate::transport::{signed_transaction, AccountFilter, Execution, TransportError};
 use crate::PROGRAM_ID;
 
@@ -28,6 +29,7 @@ use crate::PROGRAM_ID;
 pub struct Cluster {
     client: RpcClient,
     url: String,
+    compute_unit_price: Option<u64>,
 }
 
 impl Cluster {
@@ -36,6 +38,7 @@ impl Cluster {
         Cluster {
             client: RpcClient::new_with_commitment(url.to_string(), commitment),
             url: url.to_string(),
+            compute_unit_price: None,
         }
     }
 
@@ -48,7 +51,21 @@ impl Cluster {
                 RpcClientConfig::with_commitment(CommitmentConfig::confirmed()),
             ),
             url,
+            compute_unit_price: None,
         }
+    }
+
+    /// Every transaction sent pays `price` micro-lamports per compute unit (none: no
+    /// compute-budget instructions), with a compute-unit limit from its simulation plus a
+    /// margin ([`crate::compute_budget`]).
+    pub fn with_compute_unit_price(mut self, price: Option<u64>) -> Self {
+        self.compute_unit_price = price;
+        self
+    }
+
+    /// The price per compute unit that transactions pay, in micro-lamports.
+    pub fn compute_unit_price(&self) -> Option<u64> {
+        self.compute_unit_price
     }
 
     /// The RPC client itself.
@@ -156,13 +173,25 @@ impl Cluster {
         })
     }
 
-    /// Runs `instructions` without committing anything; `signers[0]` pays the fee.
+    /// `instructions` as they are sent: behind the compute-budget instructions when a price
+    /// is set, with `limit` when known.
+    pub fn priced(&self, instructions: &[Instruction], limit: Option<u32>) -> Vec<Instruction> {
+        match self.compute_unit_price {
+            Some(price) => with_compute_budget(instructions, price, limit),
+            None => instructions.to_vec(),
+        }
+    }
+
+    /// Runs `instructions` without committing anything; `signers[0]` pays the fee. With a
+    /// price, they run behind the compute-budget instructions (at the maximum limit), so the
+    /// units consumed are those of the transaction that will be sent.
     pub fn simulate(
         &self,
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<Execution, TransportError> {
-        let transaction = self.transaction(instructions, signers)?;
+        let instructions = self.priced(instructions, Some(MAX_COMPUTE_UNIT_LIMIT));
+        let transaction = self.transaction(&instructions, signers)?;
         let config = RpcSimulateTransactionConfig {
             sig_verify: true,
             commitment: Some(self.client.commitment()),
@@ -182,13 +211,37 @@ impl Cluster {
     }
 
     /// Sends `instructions` and waits until they are confirmed or refused; `signers[0]` pays
-    /// the fee.
+    /// the fee. With a price, a simulation first sets the compute-unit limit (a failed one
+    /// is the outcome: nothing is sent).
     pub fn send(
         &self,
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<Execution, TransportError> {
-        let transaction = self.transaction(instructions, signers)?;
+        let simulated_units = match self.compute_unit_price {
+            Some(_) => {
+                let simulation = self.simulate(instructions, signers)?;
+                if simulation.result.is_err() {
+                    return Ok(simulation);
+                }
+                simulation.compute_units
+            }
+            None => None,
+        };
+        self.send_simulated(instructions, signers, simulated_units)
+    }
+
+    /// [`Cluster::send`] after the caller's own [`Cluster::simulate`] of the same
+    /// instructions, which consumed `simulated_units` (the limit is set from them; none, as
+    /// for a natively run program: no limit).
+    pub fn send_simulated(
+        &self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+        simulated_units: Option<u64>,
+    ) -> Result<Execution, TransportError> {
+        let instructions = self.priced(instructions, simulated_units.map(compute_unit_limit));
+        let transaction = self.transaction(&instructions, signers)?;
         let signature = transaction.signatures[0];
         match self.client.send_and_confirm_transaction(&transaction) {
             Ok(_) => Ok(Execution {

@@ -13,6 +13,7 @@ declare_program!(serviceability);
 
 pub mod chain;
 pub mod cluster;
+pub mod compute_budget;
 pub mod errors;
 pub mod events;
 pub mod idl;

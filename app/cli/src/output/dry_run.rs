@@ -4,6 +4,7 @@
 use anchor_lang::solana_program::instruction::Instruction;
 use base64::{engine::general_purpose::STANDARD, Engine};
 use serde::Serialize;
+use serviceability_client::compute_budget;
 use serviceability_client::errors::explain;
 use serviceability_client::idl::instruction_layout;
 use serviceability_client::transport::Execution;
@@ -59,7 +60,10 @@ pub fn dry_run_outcome(
             let layout = instruction_layout(instruction);
             InstructionView {
                 program: instruction.program_id.to_string(),
-                name: layout.as_ref().map(|layout| layout.name.clone()),
+                name: layout
+                    .as_ref()
+                    .map(|layout| layout.name.clone())
+                    .or_else(|| compute_budget::describe(instruction)),
                 accounts: instruction
                     .accounts
                     .iter()
