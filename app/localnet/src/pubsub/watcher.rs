@@ -5,7 +5,7 @@
 //! never half of one) and compares it with what it read last: the transactions that landed
 //! since, the accounts that changed since and the new slot become one [`LedgerChange`].
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -100,7 +100,6 @@ struct LastRead {
     /// Size and modification time, to skip reads of an unchanged file.
     stamp: Option<(u64, SystemTime)>,
     slot: u64,
-    signatures: HashSet<Signature>,
     /// SHA-256 of each account's state.
     accounts: HashMap<Pubkey, [u8; 32]>,
 }
@@ -249,24 +248,20 @@ fn compare(
     last: &mut LastRead,
     recent: &RwLock<RecentTransactions>,
 ) -> Option<LedgerChange> {
+    // The transactions remembered as of the last read are the ones already notified.
+    let mut recent = recent.write().expect("the watcher never panics holding it");
     let transactions: Vec<LandedTransaction> = image
         .history
         .iter()
-        .filter(|recorded| !last.signatures.contains(&recorded.signature()))
+        .filter(|recorded| !recent.outcomes.contains_key(&recorded.signature()))
         .map(LandedTransaction::from_recorded)
         .collect();
-    last.signatures = image
+    recent.outcomes = image
         .history
         .iter()
-        .map(RecordedTransaction::signature)
+        .map(|recorded| (recorded.signature(), (recorded.slot, recorded.result())))
         .collect();
-    *recent.write().expect("the watcher never panics holding it") = RecentTransactions {
-        outcomes: image
-            .history
-            .iter()
-            .map(|recorded| (recorded.signature(), (recorded.slot, recorded.result())))
-            .collect(),
-    };
+    drop(recent);
 
     let mut accounts = Vec::new();
     let mut hashes = HashMap::with_capacity(image.accounts.len());
