@@ -3,8 +3,9 @@
 
 mod common;
 
+use anchor_lang::solana_program::instruction::Instruction;
 use common::{args, ip, pubkey, runtime, seat, Env};
-use serviceability_client::compute_budget::compute_unit_limit;
+use serviceability_client::compute_budget::{compute_unit_limit, describe};
 use serviceability_client::pda;
 use serviceability_client::types::{BgpStatus, DeviceStatus};
 
@@ -410,11 +411,9 @@ fn dry_run_prints_the_instruction_and_sends_nothing() {
     assert_eq!(before, env.ledger_bytes());
 }
 
-/// The compute-budget program.
-const COMPUTE_BUDGET: &str = "ComputeBudget111111111111111111111111111111";
-
-/// The compute-budget instructions of a landed transaction, in words (tag and value).
-fn compute_budget_of(env: &Env, signature: &str) -> Vec<(u8, u64)> {
+/// The compute-budget instructions of a landed transaction, in words (the client's
+/// `compute_budget::describe`, which the dry run shows too).
+fn compute_budget_of(env: &Env, signature: &str) -> Vec<String> {
     let ledger = env.open();
     let recorded = ledger
         .recorded_transaction(&signature.parse().unwrap())
@@ -425,14 +424,13 @@ fn compute_budget_of(env: &Env, signature: &str) -> Vec<(u8, u64)> {
         .message
         .instructions()
         .iter()
-        .filter(|instruction| {
-            keys[instruction.program_id_index as usize].to_string() == COMPUTE_BUDGET
-        })
-        .map(|instruction| {
-            let (tag, value) = instruction.data.split_first().unwrap();
-            let mut bytes = [0u8; 8];
-            bytes[..value.len()].copy_from_slice(value);
-            (*tag, u64::from_le_bytes(bytes))
+        .filter_map(|instruction| {
+            let program = keys[usize::from(instruction.program_id_index)];
+            describe(&Instruction::new_with_bytes(
+                program,
+                &instruction.data,
+                vec![],
+            ))
         })
         .collect()
 }
@@ -459,19 +457,20 @@ fn a_priority_fee_pays_its_price_for_the_units_the_simulation_measured() {
         .recorded_transaction(&signature.parse().unwrap())
         .unwrap()
         .compute_units;
-    println!(
-        "reserve_connection: {consumed} compute units consumed; budget (tag, value): {budget:?}"
-    );
+    println!("reserve_connection: {consumed} compute units consumed; budget: {budget:?}");
     if runtime().reports_compute_units() {
-        // SetComputeUnitLimit (2) from the simulation plus the margin, then the price (3).
+        // The limit from the simulation plus the margin, then the price.
         assert_eq!(
             budget,
-            [(2, u64::from(compute_unit_limit(consumed))), (3, 5000)]
+            [
+                format!("set_compute_unit_limit {}", compute_unit_limit(consumed)),
+                "set_compute_unit_price 5000".to_string(),
+            ]
         );
         assert!(u64::from(compute_unit_limit(consumed)) > consumed);
     } else {
         // The native program reports no units in simulation: the price alone.
-        assert_eq!(budget, [(3, 5000)]);
+        assert_eq!(budget, ["set_compute_unit_price 5000"]);
     }
 
     // Without the flag, no compute-budget instruction.
@@ -479,10 +478,7 @@ fn a_priority_fee_pays_its_price_for_the_units_the_simulation_measured() {
         &env.reservation_authority,
         &args(&[&["reservation", "reserve"], &seat("fra-1", "100.64.0.2")]),
     );
-    assert_eq!(
-        compute_budget_of(&env, plain["signature"].as_str().unwrap()),
-        []
-    );
+    assert!(compute_budget_of(&env, plain["signature"].as_str().unwrap()).is_empty());
 
     // A dry run lists them as they would be sent, named.
     let run = env.run(
