@@ -63,11 +63,6 @@ impl Cluster {
         self
     }
 
-    /// The price per compute unit that transactions pay, in micro-lamports.
-    pub fn compute_unit_price(&self) -> Option<u64> {
-        self.compute_unit_price
-    }
-
     /// The RPC client itself.
     pub fn client(&self) -> &RpcClient {
         &self.client
