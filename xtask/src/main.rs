@@ -15,10 +15,15 @@
 //!
 //! `cargo xtask test-parity NATIVE.log SBF.log` compares a native and an SBF run of the test
 //! suite test by test (see [`parity`]).
+//!
+//! `cargo xtask validator [--from-source]` installs agave's `solana-test-validator` and
+//! `solana` at the pinned version into `target/validator/bin/` (see [`validator`]).
 
 mod msrv;
 mod parity;
 mod sbf;
+mod stage;
+mod validator;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -27,7 +32,8 @@ use anchor_lang_idl::build::IdlBuilder;
 use anyhow::{bail, Context, Result};
 
 const USAGE: &str = "usage: cargo xtask idl [--check] | cargo xtask fixtures [--check] | \
-                     cargo xtask sbf | cargo xtask msrv | cargo xtask test-parity NATIVE.log SBF.log";
+                     cargo xtask sbf | cargo xtask msrv | cargo xtask test-parity NATIVE.log SBF.log | \
+                     cargo xtask validator [--from-source]";
 
 fn main() -> ExitCode {
     match run() {
@@ -54,6 +60,8 @@ fn run() -> Result<()> {
         ["sbf"] => sbf::build(&workspace_root()),
         ["msrv"] => msrv::check(&workspace_root()),
         ["test-parity", native, sbf] => parity::compare(Path::new(native), Path::new(sbf)),
+        ["validator"] => validator::install(&workspace_root(), false),
+        ["validator", "--from-source"] => validator::install(&workspace_root(), true),
         _ => bail!(USAGE),
     }
 }

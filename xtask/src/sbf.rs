@@ -19,6 +19,8 @@ use std::process::Command;
 
 use anyhow::{bail, ensure, Context, Result};
 
+use crate::stage::{cargo, is_current, run, stamp_contents};
+
 /// Debian bookworm-security's `rustc-web`: the std patch is written for exactly this version.
 const RUSTC_WEB_VERSION: &str = "1.96.0+dfsg1-1~deb12u2";
 /// The directory of its std sources inside `rust-web-src`.
@@ -92,25 +94,6 @@ pub fn build(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// A stage's inputs, recorded in its stamp file: the stage is current when the stamp holds
-/// exactly these bytes.
-fn stamp_contents(parts: &[&[u8]]) -> Vec<u8> {
-    parts.join(&b"\n--\n"[..])
-}
-
-fn is_current(stamp: &Path, contents: &[u8]) -> bool {
-    fs::read(stamp).is_ok_and(|existing| existing == contents)
-}
-
-fn run(command: &mut Command) -> Result<()> {
-    let shown = format!("{command:?}");
-    let status = command
-        .status()
-        .with_context(|| format!("starting {shown}"))?;
-    ensure!(status.success(), "{shown} failed ({status})");
-    Ok(())
-}
-
 fn debian_compiler(layout: &Layout) -> Result<()> {
     let dir = layout.tools.join("debian");
     let std_patch = fs::read(layout.patch("rust-1.96-std-solana.patch"))?;
@@ -176,22 +159,6 @@ fn debian_compiler(layout: &Layout) -> Result<()> {
         .current_dir(&src))?;
     fs::write(&stamp, inputs)?;
     Ok(())
-}
-
-fn cargo() -> Command {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    // Nothing of the caller's build configuration leaks into the nested builds.
-    for var in [
-        "RUSTC",
-        "RUSTC_WRAPPER",
-        "RUSTFLAGS",
-        "CARGO_ENCODED_RUSTFLAGS",
-        "CARGO_TARGET_DIR",
-        "CARGO_BUILD_TARGET",
-    ] {
-        command.env_remove(var);
-    }
-    command
 }
 
 /// The `.crate` archive of `name-version`, downloaded into cargo's cache if needed.
