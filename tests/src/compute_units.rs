@@ -1,7 +1,14 @@
-//! Compute units of every instruction path, measured on test SVMs whose keys are the same on
-//! every run, so that the figures repeat exactly: the benchmark prints them and
-//! `tests/compute_units.rs` holds each under a ceiling. They are real only when the program
-//! runs as SBF (`SERVICEABILITY_SO`); natively they are nominal.
+//! Compute units of every instruction path, measured with keys that are the same on every
+//! run, so that the figures repeat exactly: the benchmark prints them, `tests/compute_units.rs`
+//! holds each under a ceiling, and the end-to-end suite runs the very same transactions on
+//! agave's test validator and compares. They are real only when the program runs as SBF
+//! (`SERVICEABILITY_SO`); natively they are nominal.
+//!
+//! [`measure_program_on`] is one sequence of transactions on one ledger, over any [`Chain`]:
+//! [`SvmChain`] (litesvm, through the harness) or a real cluster. Both start from the same
+//! genesis: the program with the fixed admin as its upgrade authority, and the legacy-layout
+//! User of the layout fixtures with its Device ([`genesis_accounts`]), since no instruction can
+//! create an account in that layout any more.
 //!
 //! The reference floor is `tests/floor`: one Anchor instruction that creates a PDA account of
 //! a Reservation's size and does nothing else, built into `anchor_init_floor.so` beside the
@@ -10,21 +17,22 @@
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 
-use anchor_lang::prelude::Pubkey;
+use anchor_lang::prelude::{Pubkey, Rent};
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{system_program, InstructionData, ToAccountMetas};
 use litesvm::LiteSVM;
 use serviceability_client::instructions as ix;
 use serviceability_client::pda;
 use serviceability_client::types::{
-    AuthorityUpdate, BgpStatus, CreateDeviceArgs, UpdateDeviceArgs,
+    AuthorityUpdate, BgpStatus, CreateDeviceArgs, DeviceStatus, UpdateDeviceArgs,
 };
+use serviceability_client::PROGRAM_ID;
 use serviceability_host::ProgramRuntime;
+use solana_account::Account;
 use solana_transaction::Transaction;
 
-use crate::{
-    client_ip, tunnel_net_for, update_nothing, Keypair, Scenario, Signer, TestSvm, FUNDING,
-};
+use crate::fixtures;
+use crate::{client_ip, tunnel_net_for, update_nothing, Keypair, Signer, TestSvm, FUNDING};
 
 /// `set_user_bgp_status` instructions in the packed-transaction path: as many as fit in
 /// one transaction signed by the metrics publisher alone.
@@ -44,16 +52,137 @@ pub struct PathCost {
     pub instructions: usize,
 }
 
-/// Sends `instructions` signed by `signer` (who pays) and returns what it cost; panics with
-/// the logs if the transaction fails.
-fn cost(svm: &mut TestSvm, instructions: &[Instruction], signer: &Keypair) -> (u64, usize) {
-    match svm.send_paid_by(signer, instructions, &[]) {
-        Ok(meta) => (meta.compute_units_consumed, instructions.len()),
-        Err(failed) => panic!(
-            "measuring failed: {:?}\n{}",
-            failed.err,
-            failed.meta.logs.join("\n")
-        ),
+/// Where the measured transactions run.
+pub trait Chain {
+    /// Gives `key` enough lamports for every fee and rent it pays in the sequence.
+    fn fund(&mut self, key: &Pubkey);
+    /// Sends `instructions` paid by `payer`, signed by it and `signers`, and returns the
+    /// compute units the transaction consumed, or why it failed (with its logs).
+    fn execute(
+        &mut self,
+        payer: &Keypair,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<u64, String>;
+    /// Lets at least `seconds` pass on the chain's clock.
+    fn pass_seconds(&mut self, seconds: i64);
+}
+
+/// The keys of the sequence, the same on every run and on every chain.
+pub struct MeasuredKeys {
+    /// The program's upgrade authority, who initializes it (admin and first activator).
+    pub admin: Keypair,
+    /// A foundation key: creates and owns the devices.
+    pub foundation: Keypair,
+    /// The devices' metrics publisher.
+    pub publisher: Keypair,
+    /// The reservation authority.
+    pub reservation_authority: Keypair,
+    /// The admin's successor in the two-step hand-over.
+    pub successor: Keypair,
+    /// The metrics publisher of the genesis legacy user's device (the layout fixtures').
+    pub legacy_publisher: Keypair,
+}
+
+impl MeasuredKeys {
+    /// The keys (the harness's fixed keys: the admin is [`TestSvm::with_fixed_keys`]'s).
+    pub fn new() -> Self {
+        let key = |seed: u8| Keypair::new_from_array([seed; 32]);
+        MeasuredKeys {
+            admin: key(1),
+            foundation: key(2),
+            publisher: key(3),
+            reservation_authority: key(4),
+            successor: key(9),
+            legacy_publisher: fixtures::role(fixtures::PUBLISHER_SEED),
+        }
+    }
+
+    fn all(&self) -> [&Keypair; 6] {
+        [
+            &self.admin,
+            &self.foundation,
+            &self.publisher,
+            &self.reservation_authority,
+            &self.successor,
+            &self.legacy_publisher,
+        ]
+    }
+}
+
+impl Default for MeasuredKeys {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The accounts both chains hold at genesis besides the program: the layout fixtures'
+/// Device and its User in the legacy layout (123 bytes, no tunnel claim), rent-exempt.
+pub fn genesis_accounts() -> Vec<(Pubkey, Account)> {
+    let rent = Rent::default();
+    fixtures::build()
+        .into_iter()
+        .filter(|fixture| matches!(fixture.name, "device" | "user_legacy"))
+        .map(|fixture| {
+            let account = Account {
+                lamports: rent.minimum_balance(fixture.data.len()),
+                data: fixture.data,
+                owner: PROGRAM_ID,
+                executable: false,
+                rent_epoch: 0,
+            };
+            (fixture.address, account)
+        })
+        .collect()
+}
+
+/// The harness's litesvm as a [`Chain`]: the program (native or SBF, as `SERVICEABILITY_SO`
+/// says) with the fixed admin as upgrade authority, and the [`genesis_accounts`].
+pub struct SvmChain {
+    /// The test SVM.
+    pub svm: TestSvm,
+}
+
+impl SvmChain {
+    /// A fresh one.
+    pub fn new() -> Self {
+        let mut svm = TestSvm::uninitialized_with_fixed_keys();
+        for (address, account) in genesis_accounts() {
+            svm.litesvm
+                .set_account(address, account)
+                .expect("genesis account written");
+        }
+        SvmChain { svm }
+    }
+}
+
+impl Default for SvmChain {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Chain for SvmChain {
+    fn fund(&mut self, key: &Pubkey) {
+        // A fresh blockhash: the harness already funded the admin with the same transfer.
+        self.svm.litesvm.expire_blockhash();
+        self.svm.litesvm.airdrop(key, FUNDING).expect("airdrop");
+    }
+
+    fn execute(
+        &mut self,
+        payer: &Keypair,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<u64, String> {
+        self.svm
+            .send_paid_by(payer, instructions, signers)
+            .map(|meta| meta.compute_units_consumed)
+            .map_err(|failed| format!("{:?}\n{}", failed.err, failed.meta.logs.join("\n")))
+    }
+
+    fn pass_seconds(&mut self, seconds: i64) {
+        self.svm.advance_clock(seconds);
     }
 }
 
@@ -66,141 +195,207 @@ fn device_args(code: &str, publisher: Pubkey) -> CreateDeviceArgs {
     }
 }
 
-fn create_user(svm: &TestSvm, device: &Pubkey, ip: Ipv4Addr, payer: Option<Pubkey>) -> Instruction {
-    let admin = svm.admin.pubkey();
-    ix::create_user(admin, *device, ip, tunnel_net_for(ip), admin, payer)
+/// Every path of every instruction on litesvm (the harness's runtime), in the order of the
+/// benchmark's table.
+pub fn measure_program() -> Vec<PathCost> {
+    measure_program_on(&mut SvmChain::new())
 }
 
-/// Every path of every instruction, in the order of the benchmark's table.
-pub fn measure_program() -> Vec<PathCost> {
-    let mut costs = Vec::new();
-    let mut record = |name: &'static str, (compute_units, instructions): (u64, usize)| {
-        costs.push(PathCost {
-            name,
-            compute_units,
-            instructions,
-        })
-    };
+/// Every path of every instruction, in the order of the benchmark's table, as one sequence of
+/// transactions on `chain` (fresh from genesis). Panics, naming the path, if one fails.
+pub fn measure_program_on<C: Chain>(chain: &mut C) -> Vec<PathCost> {
+    let keys = MeasuredKeys::new();
+    for key in keys.all() {
+        chain.fund(&key.pubkey());
+    }
+    let mut costs = Costs::default();
+    let mut run = |chain: &mut C,
+                   name: Option<&'static str>,
+                   signer: &Keypair,
+                   ixs: &[Instruction]| { costs.run(chain, name, signer, ixs) };
+    let measure = Some;
+    let setup = None;
+    let MeasuredKeys {
+        admin,
+        foundation,
+        publisher,
+        reservation_authority: authority,
+        successor,
+        legacy_publisher,
+    } = &keys;
+    let (admin_key, foundation_key) = (admin.pubkey(), foundation.pubkey());
 
-    let mut svm = TestSvm::uninitialized_with_fixed_keys();
-    let admin = svm.admin.insecure_clone();
-    record(
-        "initialize",
-        cost(&mut svm, &[ix::initialize(admin.pubkey())], &admin),
+    // GlobalState.
+    run(
+        chain,
+        measure("initialize"),
+        admin,
+        &[ix::initialize(admin_key)],
     );
     let update = AuthorityUpdate::Reservation {
-        new_authority: Some(Pubkey::new_from_array([7; 32])),
+        new_authority: Some(authority.pubkey()),
     };
-    let set_authority = ix::set_authority(admin.pubkey(), update);
-    record("set_authority", cost(&mut svm, &[set_authority], &admin));
-    let key = Pubkey::new_from_array([8; 32]);
-    let add = ix::add_foundation_key(admin.pubkey(), key);
-    record("add_foundation_key", cost(&mut svm, &[add], &admin));
-    let remove = ix::remove_foundation_key(admin.pubkey(), key);
-    record("remove_foundation_key", cost(&mut svm, &[remove], &admin));
-    let pause = ix::set_reservations_paused(admin.pubkey(), true);
-    record("set_reservations_paused", cost(&mut svm, &[pause], &admin));
-    let successor = Keypair::new_from_array([9; 32]);
-    svm.litesvm
-        .airdrop(&successor.pubkey(), FUNDING)
-        .expect("airdrop");
-    let propose = ix::propose_admin(admin.pubkey(), Some(successor.pubkey()));
-    record("propose_admin", cost(&mut svm, &[propose], &admin));
-    let accept = ix::accept_admin(successor.pubkey(), admin.pubkey());
-    record("accept_admin", cost(&mut svm, &[accept], &successor));
+    let set_authority = ix::set_authority(admin_key, update);
+    run(chain, measure("set_authority"), admin, &[set_authority]);
+    let unheld = Pubkey::new_from_array([8; 32]);
+    let add = ix::add_foundation_key(admin_key, unheld);
+    run(chain, measure("add_foundation_key"), admin, &[add]);
+    let remove = ix::remove_foundation_key(admin_key, unheld);
+    run(chain, measure("remove_foundation_key"), admin, &[remove]);
+    let pause = ix::set_reservations_paused(admin_key, true);
+    run(chain, measure("set_reservations_paused"), admin, &[pause]);
+    let resume = ix::set_reservations_paused(admin_key, false);
+    let allow = ix::add_foundation_key(admin_key, foundation_key);
+    run(chain, setup, admin, &[resume, allow]);
 
-    let Scenario {
-        mut svm,
-        device,
-        authority,
-    } = Scenario::with_fixed_keys(u16::MAX);
-    let foundation = device.foundation.insecure_clone();
-    let create = ix::create_device(
-        foundation.pubkey(),
-        device_args("fra-1", foundation.pubkey()),
-    );
-    record("create_device", cost(&mut svm, &[create], &foundation));
+    // Devices.
+    let create = ix::create_device(foundation_key, device_args("fra-9", publisher.pubkey()));
+    run(chain, measure("create_device"), foundation, &[create]);
     let update = UpdateDeviceArgs {
         max_users: Some(100),
         ..update_nothing()
     };
-    let update = ix::update_device(foundation.pubkey(), pda::device("fra-1"), update);
-    record("update_device", cost(&mut svm, &[update], &foundation));
-    let close = ix::close_device(
-        foundation.pubkey(),
-        pda::device("fra-1"),
-        foundation.pubkey(),
-    );
-    record("close_device", cost(&mut svm, &[close], &foundation));
+    let update = ix::update_device(foundation_key, pda::device("fra-9"), update);
+    run(chain, measure("update_device"), foundation, &[update]);
+    let close = ix::close_device(foundation_key, pda::device("fra-9"), foundation_key);
+    run(chain, measure("close_device"), foundation, &[close]);
+    let device = pda::device("ams-1");
+    let activate = UpdateDeviceArgs {
+        status: Some(DeviceStatus::Activated),
+        ..update_nothing()
+    };
+    let create = ix::create_device(foundation_key, device_args("ams-1", publisher.pubkey()));
+    let activate = ix::update_device(foundation_key, device, activate);
+    run(chain, setup, foundation, &[create, activate]);
 
+    // Reservations.
     let ip = client_ip(1);
-    let reserve = ix::reserve_connection(authority.pubkey(), device.address, ip, Some(3600));
-    record("reserve_connection", cost(&mut svm, &[reserve], &authority));
-    let close = ix::close_reservation(authority.pubkey(), device.address, ip, authority.pubkey());
-    record("close_reservation", cost(&mut svm, &[close], &authority));
-    svm.reserve(&authority, &device.address, ip, Some(1))
-        .expect("reserved");
-    svm.advance_clock(1);
-    let admin = svm.admin.insecure_clone();
-    let prune = ix::prune_expired_reservation(device.address, ip, authority.pubkey());
-    record(
-        "prune_expired_reservation",
-        cost(&mut svm, &[prune], &admin),
-    );
+    let reserve = ix::reserve_connection(authority.pubkey(), device, ip, Some(3600));
+    run(chain, measure("reserve_connection"), authority, &[reserve]);
+    let close = ix::close_reservation(authority.pubkey(), device, ip, authority.pubkey());
+    run(chain, measure("close_reservation"), authority, &[close]);
+    let reserve = ix::reserve_connection(authority.pubkey(), device, ip, Some(1));
+    run(chain, setup, authority, &[reserve]);
+    chain.pass_seconds(1);
+    let prune = ix::prune_expired_reservation(device, ip, authority.pubkey());
+    run(chain, measure("prune_expired_reservation"), admin, &[prune]);
 
-    let user = create_user(&svm, &device.address, ip, None);
-    record("create_user", cost(&mut svm, &[user], &admin));
+    // Users.
+    let create_user = |ip: Ipv4Addr, reservation_payer: Option<Pubkey>| {
+        ix::create_user(
+            admin_key,
+            device,
+            ip,
+            tunnel_net_for(ip),
+            admin_key,
+            reservation_payer,
+        )
+    };
+    run(
+        chain,
+        measure("create_user"),
+        admin,
+        &[create_user(ip, None)],
+    );
     let reserved = client_ip(2);
-    svm.reserve(&authority, &device.address, reserved, None)
-        .expect("reserved");
-    let user = create_user(&svm, &device.address, reserved, Some(authority.pubkey()));
-    record(
-        "create_user (consuming a reservation)",
-        cost(&mut svm, &[user], &admin),
+    let reserve = ix::reserve_connection(authority.pubkey(), device, reserved, None);
+    run(chain, setup, authority, &[reserve]);
+    let consume = create_user(reserved, Some(authority.pubkey()));
+    run(
+        chain,
+        measure("create_user (consuming a reservation)"),
+        admin,
+        &[consume],
     );
     let delete = ix::delete_user(
-        admin.pubkey(),
-        device.address,
+        admin_key,
+        device,
         reserved,
         &tunnel_net_for(reserved),
-        admin.pubkey(),
+        admin_key,
     );
-    record("delete_user", cost(&mut svm, &[delete], &admin));
+    run(chain, measure("delete_user"), admin, &[delete]);
 
-    let publisher = device.metrics_publisher.insecure_clone();
-    let report =
-        |ip| ix::set_user_bgp_status(publisher.pubkey(), device.address, ip, BgpStatus::Up);
-    svm.advance_clock(1);
-    record(
-        "set_user_bgp_status",
-        cost(&mut svm, &[report(ip)], &publisher),
+    // BGP status.
+    let report = |ip| ix::set_user_bgp_status(publisher.pubkey(), device, ip, BgpStatus::Up);
+    chain.pass_seconds(1);
+    run(
+        chain,
+        measure("set_user_bgp_status"),
+        publisher,
+        &[report(ip)],
     );
-    let legacy = client_ip(3);
-    svm.create_user(&device.address, legacy).expect("user");
-    svm.make_legacy_user(&device.address, legacy);
-    record(
-        "set_user_bgp_status (growing a legacy user)",
-        cost(&mut svm, &[report(legacy)], &publisher),
+    let legacy_device = pda::device(fixtures::DEVICE_CODE);
+    let legacy_ip = fixtures::LEGACY_USER_IP;
+    let grow = ix::set_user_bgp_status(
+        legacy_publisher.pubkey(),
+        legacy_device,
+        legacy_ip,
+        BgpStatus::Up,
+    );
+    run(
+        chain,
+        measure("set_user_bgp_status (growing a legacy user)"),
+        legacy_publisher,
+        &[grow],
     );
     let claim = ix::claim_tunnel_net(
-        admin.pubkey(),
-        device.address,
-        legacy,
-        &tunnel_net_for(legacy),
+        admin_key,
+        legacy_device,
+        legacy_ip,
+        &fixtures::legacy_tunnel_net(),
     );
-    record("claim_tunnel_net", cost(&mut svm, &[claim], &admin));
+    run(chain, measure("claim_tunnel_net"), admin, &[claim]);
     let packed: Vec<Ipv4Addr> = (100..100 + BGP_UPDATES_PER_TRANSACTION)
         .map(client_ip)
         .collect();
-    for ip in &packed {
-        svm.create_user(&device.address, *ip).expect("user");
+    for ips in packed.chunks(5) {
+        let users: Vec<Instruction> = ips.iter().map(|ip| create_user(*ip, None)).collect();
+        run(chain, setup, admin, &users);
     }
     let reports: Vec<Instruction> = packed.iter().map(|ip| report(*ip)).collect();
-    record(
-        "set_user_bgp_status × 20 (one transaction)",
-        cost(&mut svm, &reports, &publisher),
+    run(
+        chain,
+        measure("set_user_bgp_status × 20 (one transaction)"),
+        publisher,
+        &reports,
     );
-    costs
+
+    // The admin hands over, last: everything above is the admin's.
+    let propose = ix::propose_admin(admin_key, Some(successor.pubkey()));
+    run(chain, measure("propose_admin"), admin, &[propose]);
+    let accept = ix::accept_admin(successor.pubkey(), admin_key);
+    run(chain, measure("accept_admin"), successor, &[accept]);
+    costs.measured
+}
+
+/// The sequence's measurements so far.
+#[derive(Default)]
+struct Costs {
+    measured: Vec<PathCost>,
+}
+
+impl Costs {
+    /// Runs one transaction of the sequence on `chain`, signed and paid by `signer`, and
+    /// records its cost under `name` (none: a setup step, not measured).
+    fn run(
+        &mut self,
+        chain: &mut impl Chain,
+        name: Option<&'static str>,
+        signer: &Keypair,
+        instructions: &[Instruction],
+    ) {
+        let compute_units = chain
+            .execute(signer, instructions, &[])
+            .unwrap_or_else(|why| panic!("{}: {why}", name.unwrap_or("a setup step")));
+        if let Some(name) = name {
+            self.measured.push(PathCost {
+                name,
+                compute_units,
+                instructions: instructions.len(),
+            });
+        }
+    }
 }
 
 /// Where the reference floor's `.so` is for `runtime`: beside the program's.

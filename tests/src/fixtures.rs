@@ -41,6 +41,16 @@ pub const USER_IP: Ipv4Addr = Ipv4Addr::new(100, 64, 0, 1);
 pub const RESERVATION_IP: Ipv4Addr = Ipv4Addr::new(100, 64, 0, 2);
 /// The user rewritten in the legacy layout.
 pub const LEGACY_USER_IP: Ipv4Addr = Ipv4Addr::new(100, 64, 0, 3);
+/// The seed of the device's metrics publisher ([`role`]).
+pub const PUBLISHER_SEED: u8 = 5;
+
+/// The legacy user's tunnel network.
+pub fn legacy_tunnel_net() -> TunnelNet {
+    TunnelNet {
+        network: [169, 254, 0, 2],
+        prefix_len: 31,
+    }
+}
 
 /// Which layout a fixture is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -172,7 +182,8 @@ fn admin_proposal_fields(proposal: &AdminProposal) -> Value {
 }
 
 /// A fixed key per role, so the fixtures are the same on every run.
-fn role(seed: u8) -> Keypair {
+/// The fixtures' key for role number `seed`: the same on every run.
+pub fn role(seed: u8) -> Keypair {
     Keypair::new_from_array([seed; 32])
 }
 
@@ -218,7 +229,7 @@ pub fn build() -> Vec<Fixture> {
     let foundation = role(2);
     let reservation_authority = role(3);
     let activator = role(4);
-    let publisher = role(5);
+    let publisher = role(PUBLISHER_SEED);
     let owner = role(6);
     let successor = role(7);
 
@@ -305,7 +316,7 @@ pub fn build() -> Vec<Fixture> {
             [169, 254, 0, 0],
             Some(reservation_authority.pubkey()),
         ),
-        (LEGACY_USER_IP, [169, 254, 0, 2], None),
+        (LEGACY_USER_IP, legacy_tunnel_net().network, None),
     ] {
         ledger.send(
             &activator,
