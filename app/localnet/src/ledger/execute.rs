@@ -175,11 +175,15 @@ impl EmbeddedLedger {
                     .reports_compute_units()
                     .then_some(meta.compute_units_consumed),
             },
+            // A failed execution spent units too; a validator reports them.
             Err(failed) => TransactionOutcome {
                 signature,
                 result: Err(failed.err),
                 logs: failed.meta.logs,
-                compute_units: None,
+                compute_units: self
+                    .runtime
+                    .reports_compute_units()
+                    .then_some(failed.meta.compute_units_consumed),
             },
         }
     }

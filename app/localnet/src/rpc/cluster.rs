@@ -22,9 +22,15 @@ use crate::ledger::EmbeddedLedger;
 use super::params::*;
 
 pub fn get_version(_: &mut EmbeddedLedger, _: Positional) -> Result<Value> {
+    // The first four bytes of the identifier of the features this agave line knows, as a
+    // validator of the same line reports it.
+    let feature_set = agave_feature_set::ID.as_ref()[..4]
+        .try_into()
+        .map(u32::from_le_bytes)
+        .ok();
     to_value(RpcVersionInfo {
         solana_core: RpcApiVersion::default().to_string(),
-        feature_set: None,
+        feature_set,
     })
 }
 

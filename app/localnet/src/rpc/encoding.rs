@@ -157,7 +157,8 @@ fn raw_message(message: &VersionedMessage) -> UiRawMessage {
         instructions: message
             .instructions()
             .iter()
-            .map(|instruction| UiCompiledInstruction::from(instruction, None))
+            // Top-level instructions run at stack height 1, as a validator reports them.
+            .map(|instruction| UiCompiledInstruction::from(instruction, Some(1)))
             .collect(),
         address_table_lookups: message
             .address_table_lookups()

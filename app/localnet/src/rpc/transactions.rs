@@ -24,6 +24,7 @@ use solana_transaction_status_client_types::{
     UiTransactionStatusMeta,
 };
 
+use crate::ledger::history::RecordedTransaction;
 use crate::ledger::EmbeddedLedger;
 
 use super::encoding::{decode_transaction, encode_account, encode_transaction};
@@ -98,7 +99,23 @@ fn simulation_result(
     RpcSimulateTransactionResult,
     Vec<(Pubkey, solana_account::Account)>,
 ) {
+    let keys = transaction.message.static_account_keys().to_vec();
     let simulation = ledger.simulate_transaction(transaction, verify_signatures);
+    let pre_balances: Vec<u64> = keys
+        .iter()
+        .map(|key| ledger.svm().get_balance(key).unwrap_or(0))
+        .collect();
+    let post_balances = keys
+        .iter()
+        .zip(&pre_balances)
+        .map(|(key, before)| {
+            simulation
+                .post_accounts
+                .iter()
+                .find(|(address, _)| address == key)
+                .map_or(*before, |(_, account)| account.lamports)
+        })
+        .collect();
     let result = RpcSimulateTransactionResult {
         err: simulation.outcome.result.clone().err().map(Into::into),
         logs: Some(simulation.outcome.logs.clone()),
@@ -109,11 +126,14 @@ fn simulation_result(
         inner_instructions: Some(ui_inner_instructions(&simulation.inner_instructions)),
         replacement_blockhash: None,
         fee: Some(simulation.fee),
-        pre_balances: None,
-        post_balances: None,
-        pre_token_balances: None,
-        post_token_balances: None,
-        loaded_addresses: None,
+        pre_balances: Some(pre_balances),
+        post_balances: Some(post_balances),
+        // No token program runs here: no token balances, as a validator reports them for a
+        // transaction without token accounts.
+        pre_token_balances: Some(Vec::new()),
+        post_token_balances: Some(Vec::new()),
+        // Lookup tables are not resolved (legacy transactions load none).
+        loaded_addresses: Some(UiLoadedAddresses::default()),
     };
     (result, simulation.post_accounts)
 }
@@ -213,7 +233,7 @@ pub fn get_signatures_for_address(
             memo: None,
             block_time: Some(recorded.block_time),
             confirmation_status: Some(TransactionConfirmationStatus::Finalized),
-            transaction_index: None,
+            transaction_index: Some(transaction_index(ledger, recorded)),
         })
         .collect();
     to_value(listed)
@@ -272,9 +292,19 @@ pub fn get_transaction(ledger: &mut EmbeddedLedger, params: Positional) -> Resul
             version: config.max_supported_transaction_version.map(|_| version),
         },
         block_time: Some(recorded.block_time),
-        transaction_index: None,
+        transaction_index: Some(transaction_index(ledger, recorded)),
     };
     to_value(encoded)
+}
+
+/// Where `recorded` stands among the transactions of its slot (its position in the block).
+fn transaction_index(ledger: &EmbeddedLedger, recorded: &RecordedTransaction) -> u32 {
+    let position = ledger
+        .recent_transactions()
+        .filter(|other| other.slot == recorded.slot)
+        .position(|other| other.signature() == recorded.signature())
+        .unwrap_or(0);
+    u32::try_from(position).unwrap_or(u32::MAX)
 }
 
 fn ui_return_data((program_id, data): (Pubkey, Vec<u8>)) -> UiTransactionReturnData {
