@@ -3,6 +3,9 @@
 
 #![allow(dead_code)] // each test binary uses its own part of this
 
+pub mod bgp;
+pub mod script;
+
 use std::io::{BufRead, BufReader};
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
@@ -17,6 +20,7 @@ use serviceability_client::cluster::Cluster;
 use serviceability_client::pda;
 use serviceability_localnet::ledger::{EmbeddedLedger, ProgramRuntime};
 use serviceability_localnet::sender::LedgerSender;
+use solana_commitment_config::CommitmentConfig;
 use solana_keypair::{write_keypair_file, Keypair};
 use solana_signer::Signer;
 use tempfile::TempDir;
@@ -204,16 +208,29 @@ impl Env {
         }
     }
 
+    /// The flags that point the binary at this ledger, or at its URL.
+    pub fn cluster_args(&self) -> Vec<String> {
+        match &self.url {
+            Some(url) => vec!["-u".into(), url.clone()],
+            None => vec![
+                "-u".into(),
+                "embedded".into(),
+                "--ledger".into(),
+                self.ledger.to_string_lossy().into_owned(),
+            ],
+        }
+    }
+
     /// Runs `args` on this ledger (or its URL) signed by `signer`, with JSON output.
     pub fn run(&self, signer: &Role, args: &[&str]) -> Run {
-        let ledger = self.ledger.to_string_lossy().into_owned();
-        let keypair = signer.path.to_string_lossy().into_owned();
-        let mut full = match &self.url {
-            Some(url) => vec!["-u", url.as_str()],
-            None => vec!["-u", "embedded", "--ledger", &ledger],
-        };
-        full.extend_from_slice(&["-k", &keypair, "--output", "json"]);
-        full.extend_from_slice(args);
+        let mut full = self.cluster_args();
+        full.extend(
+            ["-k", path_str(&signer.path), "--output", "json"]
+                .into_iter()
+                .chain(args.iter().copied())
+                .map(String::from),
+        );
+        let full: Vec<&str> = full.iter().map(String::as_str).collect();
         self.raw(&full)
     }
 
@@ -253,9 +270,13 @@ impl Env {
         EmbeddedLedger::open(&self.ledger, &runtime()).expect("the ledger opens")
     }
 
-    /// The ledger as an in-process cluster, read through `RpcClient` as the CLI reads it.
+    /// The ledger as an in-process cluster, read through `RpcClient` as the CLI reads it;
+    /// with a URL, the cluster there.
     pub fn cluster(&self) -> Cluster {
-        Cluster::with_sender(LedgerSender::held(Arc::new(Mutex::new(self.open()))))
+        match &self.url {
+            Some(url) => Cluster::new(url, CommitmentConfig::confirmed()),
+            None => Cluster::with_sender(LedgerSender::held(Arc::new(Mutex::new(self.open())))),
+        }
     }
 
     /// GlobalState on the ledger.
@@ -280,9 +301,9 @@ impl Env {
         chain::user(&self.cluster(), &pda::device(code), ip.parse().unwrap()).unwrap()
     }
 
-    /// The ledger's clock.
+    /// The ledger's (or the cluster's) clock.
     pub fn now(&self) -> i64 {
-        self.open().clock().unix_timestamp
+        self.cluster().clock().expect("the clock").unix_timestamp
     }
 }
 
