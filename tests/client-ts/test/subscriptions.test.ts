@@ -1,7 +1,8 @@
 // The clients people use to send and watch transactions, unmodified, against `ledger serve`'s
-// websocket PubSub API: @solana/kit's sendAndConfirmTransactionFactory and
-// accountNotifications, and @solana/web3.js's onLogs and confirmTransaction, with the
-// transaction sent by the CLI in another process.
+// websocket PubSub API (or a given cluster's): @solana/kit's sendAndConfirmTransactionFactory
+// and accountNotifications, @solana/web3.js's onLogs and confirmTransaction with the
+// transaction sent by the CLI in another process, and @coral-xyz/anchor's
+// Program.methods…rpc() and addEventListener.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,7 +28,8 @@ import {
     type Address,
     type KeyPairSigner,
 } from '@solana/kit';
-import { Connection, PublicKey, type Logs } from '@solana/web3.js';
+import { Connection, Keypair, PublicKey, type Logs } from '@solana/web3.js';
+import { AnchorProvider, Program, Wallet } from '@coral-xyz/anchor';
 import {
     SERVICEABILITY_PROGRAM_ADDRESS,
     fetchDevice,
@@ -35,29 +37,32 @@ import {
     getReservationCreatedDecoder,
     getReserveConnectionInstructionAsync,
 } from '../generated/index.ts';
-import { cli, discriminator, serve, writeKeypair } from './support.ts';
+import { cli, cluster, discriminator, fund, idl, roleKeypair, serve } from './support.ts';
 
-const CODE = 'fra-1';
+/** A code of its own: on a shared cluster other tests have devices too. */
+const CODE = 'ts-ws';
 /** How long a notification may take before the test fails. */
 const WAIT_MS = 10_000;
 
 let directory: string;
 let ledger: string;
-let server: ChildProcess;
+let server: ChildProcess | undefined;
 let url: string;
 let websocketUrl: string;
-const keys: Record<string, { path: string; signer: KeyPairSigner }> = {};
+const keys: Record<string, { path: string; signer: KeyPairSigner; bytes: Uint8Array }> = {};
 let device: Address;
 
 before(async () => {
     directory = mkdtempSync(join(tmpdir(), 'serviceability-ts-ws-'));
     for (const role of ['admin', 'foundation', 'authority']) {
         const path = join(directory, `${role}.json`);
-        keys[role] = { path, signer: await createKeyPairSignerFromBytes(writeKeypair(path)) };
+        const bytes = roleKeypair(path, role);
+        keys[role] = { path, signer: await createKeyPairSignerFromBytes(bytes), bytes };
     }
     ledger = join(directory, 'ledger.bin');
     const as = (role: string, ...args: string[]) => cli(ledger, keys[role].path, args);
-    as('admin', 'init');
+    if (!cluster) as('admin', 'init');
+    await fund(['foundation', 'authority'].map((role) => keys[role].signer.address));
     as('admin', 'allowlist', 'add', keys.foundation.signer.address);
     as('admin', 'authority', 'set', '--reservation', keys.authority.signer.address);
     as('foundation', 'device', 'create', '--code', CODE, '--public-ip', '185.1.1.10', '--max-users', '8',
@@ -76,6 +81,16 @@ after(async () => {
     server?.kill('SIGTERM');
     rmSync(directory, { recursive: true, force: true });
 });
+
+/** Resolves once `connection`'s websocket has an established subscription (web3.js offers no
+ * promise for that; its own state says when the server has answered). */
+function subscribed(connection: Connection): Promise<void> {
+    return within('an established subscription', (async () => {
+        const established = () => Object.values((connection as any)._subscriptionsByHash)
+            .some((subscription: any) => subscription.state === 'subscribed');
+        while (!established()) await new Promise((resolve) => setTimeout(resolve, 20));
+    })());
+}
 
 /** `promise`, or a failure naming `what` after WAIT_MS. */
 function within<T>(what: string, promise: Promise<T>): Promise<T> {
@@ -141,13 +156,7 @@ test('web3.js: onLogs receives the ReservationCreated logs of a CLI transaction;
         received.push(logs);
         arrived();
     }, 'confirmed');
-    // web3.js offers no promise for an established subscription; its own state says when the
-    // server has answered the logsSubscribe.
-    await within('an established subscription', (async () => {
-        const subscribed = () => Object.values((connection as any)._subscriptionsByHash)
-            .some((subscription: any) => subscription.state === 'subscribed');
-        while (!subscribed()) await new Promise((resolve) => setTimeout(resolve, 20));
-    })());
+    await subscribed(connection);
 
     const reserved = cli(ledger, keys.authority.path, ['reservation', 'reserve', '--device', CODE, '--client-ip', '100.64.0.3']);
     const signature: string = reserved.signature;
@@ -173,5 +182,34 @@ test('web3.js: onLogs receives the ReservationCreated logs of a CLI transaction;
 
     await connection.removeOnLogsListener(listener);
     // web3.js has no public close: its socket would go on reconnecting once the server stops.
+    (connection as any)._rpcWebSocket.close();
+});
+
+test("anchor: Program.methods.reserveConnection().rpc() lands; addEventListener receives its ReservationCreated", async () => {
+    const connection = new Connection(url, { wsEndpoint: websocketUrl, commitment: 'confirmed' });
+    const wallet = new Wallet(Keypair.fromSecretKey(keys.authority.bytes));
+    const provider = new AnchorProvider(connection, wallet, { commitment: 'confirmed', preflightCommitment: 'confirmed' });
+    const program = new Program(idl, provider);
+    let arrived: (received: { event: any; signature: string }) => void;
+    const received = new Promise<{ event: any; signature: string }>((resolve) => (arrived = resolve));
+    const listener = program.addEventListener('reservationCreated', (event, _slot, signature) => arrived({ event, signature }));
+    await subscribed(connection);
+
+    const signature = await within(
+        'rpc()',
+        program.methods
+            .reserveConnection([100, 64, 0, 4], null)
+            .accounts({ authority: wallet.publicKey, device: new PublicKey(device) })
+            .rpc(),
+    );
+    const { event, signature: notified } = await within('the ReservationCreated event', received);
+    assert.equal(notified, signature);
+    assert.deepEqual([...event.clientIp], [100, 64, 0, 4]);
+    assert.equal(event.device.toBase58(), device);
+    assert.equal(event.payer.toBase58(), keys.authority.signer.address);
+    const reserved = await (program.account as any).reservation.fetch(event.reservation);
+    assert.deepEqual([...reserved.clientIp], [100, 64, 0, 4]);
+
+    await program.removeEventListener(listener);
     (connection as any)._rpcWebSocket.close();
 });

@@ -1,12 +1,14 @@
 // Shared by the tests: the IDL, the layout fixtures, decoded accounts turned into the
-// fixtures' JSON-twin representation, keypair files, the CLI and `ledger serve`.
+// fixtures' JSON-twin representation, keypair files, the CLI, and the cluster under test:
+// `ledger serve` on a fresh ledger, or the cluster the environment names (the validator suite
+// runs these tests against agave's solana-test-validator).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { isOption, unwrapOption } from '@solana/kit';
+import { createSolanaRpc, devnet, isOption, lamports, unwrapOption, type Address, type Signature } from '@solana/kit';
 import { BorshAccountsCoder, type Idl } from '@coral-xyz/anchor';
 import { BgpStatus, DeviceStatus, UserStatus } from '../generated/index.ts';
 
@@ -111,6 +113,70 @@ export function fromAnchor(decoded: object): Record<string, unknown> {
     return convert(decoded) as Record<string, unknown>;
 }
 
+/**
+ * The cluster under test when it is not `ledger serve` on a fresh ledger: set by the validator
+ * suite (`app/cli/tests/validator/`) to its solana-test-validator, where the program is
+ * deployed and initialized, `adminKeypair` being its admin. Tests then use device codes of
+ * their own and leave the admin as they found it.
+ */
+export const cluster = process.env.SERVICEABILITY_TEST_RPC_URL
+    ? {
+          url: process.env.SERVICEABILITY_TEST_RPC_URL,
+          websocketUrl: required('SERVICEABILITY_TEST_WS_URL'),
+          adminKeypair: required('SERVICEABILITY_TEST_ADMIN_KEYPAIR'),
+      }
+    : undefined;
+
+function required(name: string): string {
+    const value = process.env[name];
+    if (!value) throw new Error(`SERVICEABILITY_TEST_RPC_URL is set, so ${name} must be too`);
+    return value;
+}
+
+/**
+ * The keypair file of `role` at `path`, returning its bytes: a new key, except the admin on a
+ * given cluster, which is the program's admin (copied).
+ */
+export function roleKeypair(path: string, role: string): Uint8Array {
+    if (cluster && role === 'admin') {
+        const bytes = readFileSync(cluster.adminKeypair, 'utf8');
+        writeFileSync(path, bytes);
+        return new Uint8Array(JSON.parse(bytes));
+    }
+    return writeKeypair(path);
+}
+
+/**
+ * On a given cluster, gives each address 10 SOL from its faucet and waits until that is
+ * confirmed (the CLI funds its signers itself only on a local ledger). Nothing to do on a
+ * local ledger.
+ */
+export async function fund(addresses: Address[]): Promise<void> {
+    if (!cluster) return;
+    const rpc = createSolanaRpc(devnet(cluster.url));
+    for (const address of addresses) {
+        const signature = await rpc.requestAirdrop(address, lamports(10_000_000_000n)).send();
+        await confirmed(rpc, signature);
+    }
+}
+
+/** Waits (at most 30 s) until `signature` is confirmed; fails with its error if it failed. */
+export async function confirmed(
+    rpc: ReturnType<typeof createSolanaRpc>,
+    signature: Signature,
+): Promise<void> {
+    for (let attempt = 0; attempt < 300; attempt++) {
+        const { value } = await rpc.getSignatureStatuses([signature]).send();
+        const status = value[0];
+        if (status?.confirmationStatus === 'confirmed' || status?.confirmationStatus === 'finalized') {
+            if (status.err) throw new Error(`${signature} failed: ${JSON.stringify(status.err)}`);
+            return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${signature} was not confirmed within 30 s`);
+}
+
 /** A Solana CLI keypair file (64 numbers: secret seed, then public key); returns its bytes. */
 export function writeKeypair(path: string): Uint8Array {
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -121,11 +187,15 @@ export function writeKeypair(path: string): Uint8Array {
     return bytes;
 }
 
-/** Runs the CLI on the embedded ledger `ledger`, signed by `keypair`; returns its JSON. */
+/**
+ * Runs the CLI on the embedded ledger `ledger` (or on the given cluster), signed by `keypair`;
+ * returns its JSON.
+ */
 export function cli(ledger: string, keypair: string, args: string[]): any {
+    const target = cluster ? ['-u', cluster.url] : ['-u', 'embedded', '--ledger', ledger];
     const stdout = execFileSync(
         binary,
-        ['-u', 'embedded', '--ledger', ledger, '-k', keypair, '--output', 'json', ...args],
+        [...target, '-k', keypair, '--output', 'json', ...args],
         { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
     );
     return JSON.parse(stdout);
@@ -133,11 +203,12 @@ export function cli(ledger: string, keypair: string, args: string[]): any {
 
 /**
  * `serviceability ledger serve --port 0` on `ledger`; resolves once it prints its URLs (HTTP,
- * and the websocket PubSub API).
+ * and the websocket PubSub API). On a given cluster, that cluster's URLs and no server.
  */
 export async function serve(
     ledger: string,
-): Promise<{ url: string; websocketUrl: string; server: ChildProcess }> {
+): Promise<{ url: string; websocketUrl: string; server?: ChildProcess }> {
+    if (cluster) return { url: cluster.url, websocketUrl: cluster.websocketUrl };
     const server = spawn(binary, ['--ledger', ledger, 'ledger', 'serve', '--port', '0'], {
         stdio: ['ignore', 'pipe', 'inherit'],
     });
