@@ -209,7 +209,8 @@ impl Ports {
         let base = 20_000 + index * 1_000;
         Ports {
             rpc: base + 899,
-            faucet: base + 900 + 2,
+            // rpc + 1 is PubSub's.
+            faucet: base + 902,
             gossip: base + 1,
             dynamic: (base + 10, base + 200),
         }

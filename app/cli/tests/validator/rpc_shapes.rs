@@ -29,7 +29,7 @@ use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
 
 use crate::common::{args, seat, Env, Server};
-use crate::suite::{fund, Suite, ROLE_LAMPORTS};
+use crate::suite::Suite;
 
 const DEVICE: &str = "rpc-1";
 
@@ -353,7 +353,7 @@ fn scenario(target: &Target) -> BTreeMap<String, Value> {
         )
     };
     let wire = |transaction: &Transaction| {
-        base64::engine::general_purpose::STANDARD.encode(bincode_wire(transaction))
+        base64::engine::general_purpose::STANDARD.encode(wire_bytes(transaction))
     };
     let first = reserve(Ipv4Addr::new(100, 64, 9, 1));
     record(
@@ -610,7 +610,7 @@ fn record(answers: &mut BTreeMap<String, Value>, name: &str, answer: Value) {
 }
 
 /// A transaction's wire bytes.
-fn bincode_wire(transaction: &Transaction) -> Vec<u8> {
+fn wire_bytes(transaction: &Transaction) -> Vec<u8> {
     bincode::serialize(transaction).expect("serializes")
 }
 
@@ -666,12 +666,6 @@ pub fn ledger_serve_answers_as_the_validator_does(suite: &Suite) -> Result<Compl
     served.ok(&served.admin, &["init"]);
     prepare(&served);
     let server = Server::start(&served.ledger);
-    fund(
-        &main.validator,
-        &[Pubkey::new_from_array([0x42; 32])],
-        ROLE_LAMPORTS,
-    )
-    .ok();
 
     let targets = [
         Target {

@@ -31,11 +31,15 @@ pub fn clients(suite: &Suite) -> Result<Completion, Failed> {
         .env("SERVICEABILITY_TEST_RPC_URL", &main.validator.rpc_url)
         .env("SERVICEABILITY_TEST_WS_URL", &main.validator.websocket_url)
         .env("SERVICEABILITY_TEST_ADMIN_KEYPAIR", &main.env.admin.path));
-    // node:test's summary ("# pass 14", "# fail 0", …).
+    // node:test's summary ("# pass 19", "# fail 0", …).
     let summary: Vec<&str> = tests
         .stdout
         .lines()
-        .filter(|line| line.starts_with("# "))
+        .filter(|line| {
+            ["# tests ", "# pass ", "# fail ", "# skipped "]
+                .iter()
+                .any(|prefix| line.starts_with(prefix))
+        })
         .collect();
     println!("node --test against the validator: {}", summary.join(", "));
     set_activator(&env.activator.pubkey.to_string());
