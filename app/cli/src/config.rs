@@ -123,11 +123,12 @@ impl Settings {
     }
 
     /// The target as a cluster that the agent keeps: a URL's, or the embedded ledger file
-    /// opened per request, so that other invocations can use it in between.
+    /// mirrored in memory (read again whenever another invocation changed it), so that other
+    /// invocations can use it in between.
     pub fn shared_cluster(&self) -> Cluster {
         let cluster = match &self.target {
             Target::Embedded(path, runtime) => {
-                Cluster::with_sender(LedgerSender::per_request(path, runtime))
+                Cluster::with_sender(LedgerSender::mirrored(path, runtime))
             }
             Target::Rpc(url) => Cluster::new(url, self.commitment),
         };

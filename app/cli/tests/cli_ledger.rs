@@ -40,6 +40,82 @@ fn concurrent_invocations_on_one_ledger_all_land() {
     assert_eq!(listed["reservations"].as_array().unwrap().len(), 8);
 }
 
+/// A deterministic sequence of delays (xorshift), so that a failure repeats.
+fn delays_ms(seed: u64, count: usize, below: u64) -> Vec<u64> {
+    let mut state = seed;
+    (0..count)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % below
+        })
+        .collect()
+}
+
+#[test]
+fn writers_killed_at_random_moments_leave_a_ledger_that_opens_with_counters_equal_to_accounts() {
+    let env = Env::with_device("fra-1", 200);
+    let ledger = env.ledger.to_str().unwrap().to_string();
+    let keypair = env.reservation_authority.path.to_str().unwrap().to_string();
+    let mut killed = 0;
+    // CLI writers, each SIGKILLed (`Child::kill`) somewhere between its start and its end:
+    // while it waits for the lock, executes, writes the temporary file or renames it.
+    for (n, delay) in delays_ms(0x5eed, 40, 60).into_iter().enumerate() {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_serviceability"))
+            .args(["-u", "embedded", "--ledger", &ledger, "-k", &keypair])
+            .args(["reservation", "reserve", "--device", "fra-1", "--client-ip"])
+            .arg(format!("100.64.1.{}", n + 1))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawned");
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+            killed += 1;
+        }
+        child.wait().unwrap();
+    }
+    // The server too, while clients send it transactions.
+    let server = common::Server::start(&env.ledger);
+    let senders: Vec<_> = (1..=6)
+        .map(|n| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_serviceability"))
+                .args(["-u", &server.url, "-k", &keypair])
+                .args(["reservation", "reserve", "--device", "fra-1", "--client-ip"])
+                .arg(format!("100.64.2.{n}"))
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("spawned")
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(60));
+    server.kill();
+    for mut sender in senders {
+        sender.wait().unwrap();
+    }
+
+    // Whatever was cut short, the file is one whole state: it opens, and every counter
+    // equals the accounts (audit exits 0 only then).
+    let opened = EmbeddedLedger::open(&env.ledger, &runtime()).expect("the ledger opens");
+    drop(opened);
+    let audit = env.run(&env.stranger, &["audit"]);
+    assert_eq!(audit.code, 0, "{audit:?}");
+    let device = env.device("fra-1").unwrap();
+    let listed = env.ok(&env.stranger, &["reservation", "list"]);
+    assert_eq!(
+        usize::from(device.reserved_seats),
+        listed["reservations"].as_array().unwrap().len()
+    );
+    println!(
+        "{killed} of 40 writers killed mid-run, and a server: {} reservations landed",
+        device.reserved_seats
+    );
+    assert!(killed > 0, "the delays must cut some writers short");
+}
+
 #[test]
 fn a_held_lock_makes_the_next_invocation_wait() {
     let env = Env::with_device("fra-1", 5);

@@ -14,16 +14,17 @@ use solana_rpc_client_api::custom_error::JSON_RPC_SERVER_ERROR_SEND_TRANSACTION_
 use solana_rpc_client_api::request::{RpcError, RpcRequest, RpcResponseErrorData};
 
 use crate::ledger::EmbeddedLedger;
-use crate::rpc::{self, LedgerFile};
+use crate::mirror::LedgerMirror;
+use crate::rpc;
 
 /// How a [`LedgerSender`] reaches its ledger.
 enum Access {
     /// One ledger, opened and locked by the caller for as long as it likes (a CLI
     /// invocation): every request sees the caller's unsaved changes too.
     Held(Arc<Mutex<EmbeddedLedger>>),
-    /// The file, opened per request (the agent, like `ledger serve`), so that several
-    /// processes can share it.
-    PerRequest(LedgerFile),
+    /// The file mirrored in memory (the agent, like `ledger serve`): several processes share
+    /// it, each request sees the file as it is.
+    Mirrored(LedgerMirror),
 }
 
 /// The embedded ledger as an in-process cluster: give it to `RpcClient::new_sender` and
@@ -44,14 +45,11 @@ impl LedgerSender {
         }
     }
 
-    /// A sender that opens the ledger file at `path` for each request, its program running
-    /// as `runtime`.
-    pub fn per_request(path: &Path, runtime: &ProgramRuntime) -> Self {
+    /// A sender over the ledger file at `path`, mirrored in memory and read again whenever
+    /// another process has changed it, its program running as `runtime`.
+    pub fn mirrored(path: &Path, runtime: &ProgramRuntime) -> Self {
         LedgerSender {
-            access: Access::PerRequest(LedgerFile {
-                path: path.to_path_buf(),
-                runtime: runtime.clone(),
-            }),
+            access: Access::Mirrored(LedgerMirror::new(path, runtime)),
             description: describe(path),
         }
     }
@@ -71,9 +69,7 @@ impl RpcSender for LedgerSender {
                 let mut ledger = ledger.lock().expect("the ledger is not poisoned");
                 rpc::call(&mut ledger, &method, params)
             }
-            Access::PerRequest(file) => file
-                .open()
-                .and_then(|mut ledger| rpc::call(&mut ledger, &method, params)),
+            Access::Mirrored(mirror) => mirror.call(&method, rpc::params_of(params)),
         };
         answer.map_err(|error| client_error(request, error))
     }

@@ -7,10 +7,11 @@
 //! client-types crates), so requests, responses and errors are those of a validator: the
 //! same structs are serialized.
 //!
-//! State lives in the ledger file: every request opens the embedded ledger (taking its
-//! lock for the duration of the request only), so CLI invocations on the same file interleave
-//! with the server's requests. Every transaction that lands is final at once (commitment
-//! levels are accepted and all answered the same way).
+//! State lives in the ledger file, mirrored in memory ([`crate::mirror`]): reads answer from
+//! memory (read again when another process replaced the file), writes take the file's lock
+//! for the request only, so CLI invocations on the same file interleave with the server's
+//! requests. Every transaction that lands is final at once (commitment levels are accepted
+//! and all answered the same way).
 //!
 //! The same methods answer in process through [`crate::sender::LedgerSender`]; the PubSub
 //! (websocket) API listens beside them ([`crate::pubsub`]), by a validator's convention on the
@@ -25,8 +26,9 @@ use jsonrpc_core::IoHandler;
 use jsonrpc_http_server::{CloseHandle, ServerBuilder};
 use serviceability_host::ProgramRuntime;
 
+use crate::mirror::LedgerMirror;
 use crate::pubsub::PubsubServer;
-use crate::rpc::{self, LedgerFile};
+use crate::rpc;
 
 /// The port a validator's RPC listens on, and our default.
 pub const DEFAULT_PORT: u16 = 8899;
@@ -60,14 +62,12 @@ impl LedgerServer {
     ) -> io::Result<Self> {
         // Websockets first: a client that reads the HTTP URL may subscribe at once.
         let pubsub = PubsubServer::start(ledger, websocket)?;
+        let mirror = Arc::new(LedgerMirror::new(ledger, runtime));
         let mut io = IoHandler::new();
-        rpc::register(
-            &mut io,
-            Arc::new(LedgerFile {
-                path: ledger.to_path_buf(),
-                runtime: runtime.clone(),
-            }),
-        );
+        for name in rpc::method_names() {
+            let mirror = Arc::clone(&mirror);
+            io.add_sync_method(name, move |params| mirror.call(name, params));
+        }
         let server = ServerBuilder::new(io)
             .threads(SERVER_THREADS)
             // GET /health, as a validator answers it.

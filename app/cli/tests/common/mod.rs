@@ -301,6 +301,22 @@ impl Env {
         chain::user(&self.cluster(), &pda::device(code), ip.parse().unwrap()).unwrap()
     }
 
+    /// Waits until a new slot begins (at most a slot's 400 ms on a ledger, a little more on a
+    /// cluster): a transaction signed now differs from the same one signed before.
+    pub fn next_slot(&self) {
+        let client = self.cluster();
+        let slot = || client.client().get_slot().expect("the slot");
+        let first = slot();
+        let started = std::time::Instant::now();
+        while slot() == first {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(10),
+                "no new slot after slot {first} in 10 s"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
     /// The ledger's (or the cluster's) clock.
     pub fn now(&self) -> i64 {
         self.cluster().clock().expect("the clock").unix_timestamp
@@ -358,6 +374,12 @@ impl Server {
     /// Stops the server and returns its exit status.
     pub fn stop(mut self) -> i32 {
         self.terminate()
+    }
+
+    /// Kills the server (SIGKILL: no chance to finish anything), as a crash would.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     fn terminate(&mut self) -> i32 {

@@ -35,6 +35,7 @@ impl EmbeddedLedger {
             logs: Vec::new(),
             compute_units: None,
         };
+        self.sync_clock();
         if let Some(error) = self.precheck(&transaction, true) {
             return Ok(refused(error));
         }
@@ -79,10 +80,6 @@ impl EmbeddedLedger {
                 self.history.pop_front();
             }
             self.history.push_back(recorded);
-            // The slot is used: the next transaction lands in the next one.
-            let mut clock = clock;
-            clock.slot += 1;
-            self.svm.set_sysvar(&clock);
         }
         let landed = self.outcome(signature, outcome);
         if executed {

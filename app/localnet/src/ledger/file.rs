@@ -1,7 +1,8 @@
 //! The ledger file: a magic header, a format version, a SHA-256 of the body and the body (a
-//! [`LedgerImage`], Borsh). Format 2 holds the clock, every wallet and program-owned account
-//! and the most recent transactions; a format-1 file (no history) is read with an empty
-//! history. A file that does not start with the magic, or whose checksum does not match, is
+//! [`LedgerImage`], Borsh). Format 3 holds the clock (the slot clock's anchor included: when
+//! the stored slot began), every wallet and program-owned account and the most recent
+//! transactions; a format-2 file (no anchor) resumes its slot from when it is opened, and a
+//! format-1 file (no history either) is read with an empty history. A file that does not start with the magic, or whose checksum does not match, is
 //! refused and never overwritten. Writing goes to a temporary file renamed over the old one,
 //! so a crash leaves either the old or the new state.
 
@@ -18,8 +19,8 @@ use super::history::RecordedTransaction;
 
 /// The first bytes of every ledger file.
 pub const LEDGER_MAGIC: &[u8; 8] = b"SVCLEDGR";
-/// The body format this build writes (it also reads format 1, which had no history).
-pub const LEDGER_FORMAT_VERSION: u16 = 2;
+/// The body format this build writes (it also reads formats 1 and 2).
+pub const LEDGER_FORMAT_VERSION: u16 = 3;
 
 const HEADER_LEN: usize = LEDGER_MAGIC.len() + 2 + 32;
 
@@ -34,16 +35,31 @@ pub struct StoredAccount {
     pub data: Vec<u8>,
 }
 
-/// The body of a ledger file (format 2).
+/// The body of a ledger file (format 3).
 #[derive(AnchorSerialize, AnchorDeserialize)]
 pub struct LedgerImage {
     pub program_id: Pubkey,
+    /// The slot when the file was written…
     pub slot: u64,
+    /// …and when (wall clock, milliseconds since the Unix epoch) that slot began: the slot
+    /// clock's anchor (`clock::SlotClock`).
+    pub slot_began_at_ms: i64,
     pub unix_timestamp: i64,
     /// Seconds added to the wall clock by `EmbeddedLedger::warp`.
     pub clock_offset: i64,
     pub accounts: Vec<StoredAccount>,
     /// Oldest first.
+    pub history: Vec<RecordedTransaction>,
+}
+
+/// The body of a format-2 ledger file: format 3 without the slot clock's anchor.
+#[derive(AnchorSerialize, AnchorDeserialize)]
+pub struct LedgerImageV2 {
+    pub program_id: Pubkey,
+    pub slot: u64,
+    pub unix_timestamp: i64,
+    pub clock_offset: i64,
+    pub accounts: Vec<StoredAccount>,
     pub history: Vec<RecordedTransaction>,
 }
 
@@ -102,17 +118,28 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<LedgerImage, LedgerError> {
     if Sha256::digest(body).as_slice() != checksum {
         return Err(corrupted("checksum mismatch".into()));
     }
-    let decoded = if version == 1 {
-        LedgerImageV1::try_from_slice(body).map(|old| LedgerImage {
+    // An older file's slot resumes from now: its next slot begins when it is opened.
+    let now = super::clock::wall_clock_ms();
+    let decoded = match version {
+        1 => LedgerImageV1::try_from_slice(body).map(|old| LedgerImage {
             program_id: old.program_id,
             slot: old.slot,
+            slot_began_at_ms: now,
             unix_timestamp: old.unix_timestamp,
             clock_offset: old.clock_offset,
             accounts: old.accounts,
             history: Vec::new(),
-        })
-    } else {
-        LedgerImage::try_from_slice(body)
+        }),
+        2 => LedgerImageV2::try_from_slice(body).map(|old| LedgerImage {
+            program_id: old.program_id,
+            slot: old.slot,
+            slot_began_at_ms: now,
+            unix_timestamp: old.unix_timestamp,
+            clock_offset: old.clock_offset,
+            accounts: old.accounts,
+            history: old.history,
+        }),
+        _ => LedgerImage::try_from_slice(body),
     };
     decoded.map_err(|error| corrupted(error.to_string()))
 }

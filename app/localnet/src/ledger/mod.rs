@@ -2,8 +2,9 @@
 //! `.so` (a [`ProgramRuntime`]), its state kept in a file ([`file`]) so that it survives
 //! between invocations, one invocation at a time ([`lock`]).
 //!
-//! It behaves as a cluster where clients can tell: every transaction that lands takes the
-//! current slot and blockhashes expire as on a cluster ([`clock`]); a signature already in
+//! It behaves as a cluster where clients can tell: slots follow the wall clock, a new one
+//! every 400 ms, every transaction lands in the current one and blockhashes expire after 150
+//! slots as on a cluster ([`clock`]); a signature already in
 //! the history ([`history`]) is refused (`AlreadyProcessed`), across invocations; a
 //! transaction over the cluster's size limit is refused before it runs; the faucet
 //! ([`faucet`]) answers airdrops. Builtins, sysvars and the program itself are not stored;
@@ -83,10 +84,13 @@ pub struct EmbeddedLedger {
     path: PathBuf,
     existed: bool,
     clock_offset: i64,
+    /// Which slot is current when ([`clock::SlotClock`]); the Clock sysvar follows it.
+    slot_clock: clock::SlotClock,
     /// Oldest first, at most [`history::TRANSACTION_HISTORY_CAPACITY`].
     history: VecDeque<RecordedTransaction>,
-    /// Held for the ledger's lifetime: the exclusive lock on `<path>.lock`.
-    _lock: File,
+    /// Held for the ledger's lifetime when it was [`open`](Self::open)ed: the exclusive lock
+    /// on `<path>.lock`.
+    lock: Option<File>,
 }
 
 impl EmbeddedLedger {
@@ -94,12 +98,24 @@ impl EmbeddedLedger {
     /// is written on the first [`save`](Self::save)), waiting for any other invocation that
     /// holds it. The program runs as `runtime` says (the file does not hold the program).
     pub fn open(path: &Path, runtime: &ProgramRuntime) -> Result<Self, LedgerError> {
+        let lock = lock::acquire(path).map_err(|source| LedgerError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut ledger = Self::load(path, runtime)?;
+        ledger.lock = Some(lock);
+        Ok(ledger)
+    }
+
+    /// Reads the ledger at `path` as [`open`](Self::open) does, without taking its lock: a
+    /// snapshot (a save renames a whole new file over the old one, so it is never half
+    /// written), for a caller that takes the lock itself before it saves
+    /// ([`crate::mirror::LedgerMirror`]).
+    pub fn load(path: &Path, runtime: &ProgramRuntime) -> Result<Self, LedgerError> {
         let io_error = |source| LedgerError::Io {
             path: path.to_path_buf(),
             source,
         };
-        let lock = lock::acquire(path).map_err(io_error)?;
-
         // Signatures and blockhashes are checked by `submit` (blockhashes against the stored
         // slot, which litesvm's single latest blockhash cannot do across invocations).
         let mut svm = LiteSVM::new()
@@ -117,8 +133,9 @@ impl EmbeddedLedger {
             path: path.to_path_buf(),
             existed,
             clock_offset: 0,
+            slot_clock: clock::SlotClock::starting_now(0),
             history: VecDeque::new(),
-            _lock: lock,
+            lock: None,
         };
         let mut clock: Clock = ledger.svm.get_sysvar();
         if let Some(image) = image {
@@ -156,15 +173,39 @@ impl EmbeddedLedger {
             }
             ledger.clock_offset = image.clock_offset;
             ledger.history = image.history.into();
+            ledger.slot_clock = clock::SlotClock {
+                slot: image.slot,
+                began_at_ms: image.slot_began_at_ms,
+            };
             clock.slot = image.slot;
             clock.unix_timestamp = image.unix_timestamp;
+        } else {
+            ledger.slot_clock = clock::SlotClock::starting_now(clock.slot);
         }
-        // The ledger's time follows the wall clock (plus any warp) and never goes back.
-        clock.unix_timestamp = clock
-            .unix_timestamp
-            .max(clock::wall_clock_secs() + ledger.clock_offset);
         ledger.svm.set_sysvar(&clock);
+        ledger.sync_clock();
         Ok(ledger)
+    }
+
+    /// Brings the Clock sysvar to now: the slot the slot clock says (a new one every 400 ms)
+    /// and the wall clock's second (plus any warp); neither ever goes back. Every JSON-RPC
+    /// method runs after it, and so does every transaction.
+    pub fn sync_clock(&mut self) {
+        let mut clock: Clock = self.svm.get_sysvar();
+        if clock.slot > self.slot_clock.current_slot() {
+            // Set ahead by hand (`svm_mut`): the slots go on from there.
+            self.slot_clock = clock::SlotClock::starting_now(clock.slot);
+        }
+        let slot = self.slot_clock.current_slot();
+        let unix_timestamp = clock
+            .unix_timestamp
+            .max(clock::wall_clock_secs() + self.clock_offset);
+        if (slot, unix_timestamp) != (clock.slot, clock.unix_timestamp) {
+            clock.slot = slot;
+            clock.unix_timestamp = unix_timestamp;
+            clock.epoch = self.epoch_schedule().get_epoch(slot);
+            self.svm.set_sysvar(&clock);
+        }
     }
 
     /// The Clock sysvar.
@@ -274,17 +315,20 @@ impl EmbeddedLedger {
         u64::from(message.header().num_required_signatures) * LAMPORTS_PER_SIGNATURE
     }
 
-    /// Moves the ledger's clock forward by `seconds`, now and in every later invocation.
+    /// Moves the ledger's clock forward by `seconds`, now and in every later invocation:
+    /// the time, and the slots that pass in that time (2.5 a second).
     pub fn warp(&mut self, seconds: i64) {
         self.clock_offset = self.clock_offset.saturating_add(seconds);
+        self.slot_clock = self.slot_clock.warped(seconds);
         let mut clock: Clock = self.svm.get_sysvar();
         clock.unix_timestamp = clock.unix_timestamp.saturating_add(seconds);
-        clock.slot += 1;
         self.svm.set_sysvar(&clock);
+        self.sync_clock();
     }
 
     /// Writes the ledger to its file (atomically: a temporary file renamed over it).
     pub fn save(&mut self) -> Result<(), LedgerError> {
+        self.sync_clock();
         let io_error = |source| LedgerError::Io {
             path: self.path.clone(),
             source,
@@ -333,9 +377,11 @@ impl EmbeddedLedger {
             });
         }
         accounts.sort_by_key(|stored| stored.address);
+        let anchor = self.slot_clock.anchored_at(clock.slot);
         let image = LedgerImage {
             program_id: PROGRAM_ID,
-            slot: clock.slot,
+            slot: anchor.slot,
+            slot_began_at_ms: anchor.began_at_ms,
             unix_timestamp: clock.unix_timestamp,
             clock_offset: self.clock_offset,
             accounts,

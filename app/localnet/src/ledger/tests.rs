@@ -1,4 +1,4 @@
-//! The file formats, the size limit and blockhash expiry.
+//! The file formats, the size limit, the slot clock and blockhash expiry.
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::AnchorSerialize;
 use solana_keypair::Keypair;
@@ -7,12 +7,12 @@ use solana_signer::Signer;
 use solana_transaction::versioned::VersionedTransaction;
 use solana_transaction::Transaction;
 
-use super::clock::MAX_BLOCKHASH_AGE;
+use super::clock::{SlotClock, MAX_BLOCKHASH_AGE, SLOT_DURATION_MS};
 use super::file::{with_header, LedgerImageV1, LEDGER_FORMAT_VERSION};
 use super::*;
 
 #[test]
-fn a_format_1_file_opens_with_an_empty_history_and_is_saved_as_format_2() {
+fn a_format_1_file_opens_with_an_empty_history_and_is_saved_in_the_current_format() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.ledger");
     let wallet = Pubkey::new_unique();
@@ -86,4 +86,65 @@ fn blockhashes_stay_valid_for_150_slots() {
     clock.slot += 1;
     ledger.svm_mut().set_sysvar(&clock);
     assert!(!ledger.is_blockhash_valid(&first));
+}
+
+#[test]
+fn the_slot_clock_begins_a_slot_every_400_ms_and_keeps_its_phase_when_anchored() {
+    let clock = SlotClock {
+        slot: 100,
+        began_at_ms: 1_000_000,
+    };
+    assert_eq!(clock.slot_at(1_000_000), 100);
+    assert_eq!(clock.slot_at(1_000_399), 100);
+    assert_eq!(clock.slot_at(1_000_400), 101);
+    assert_eq!(clock.slot_at(1_060_000), 250, "150 slots in 60 s");
+    assert_eq!(clock.slot_at(999_000), 100, "never before its own slot");
+    let anchored = clock.anchored_at(250);
+    assert_eq!(anchored.began_at_ms, 1_060_000);
+    assert_eq!(anchored.slot_at(1_060_399), clock.slot_at(1_060_399));
+    assert_eq!(
+        clock.warped(10).slot_at(1_000_000),
+        125,
+        "2.5 slots a second"
+    );
+    assert_eq!(SLOT_DURATION_MS, 400);
+}
+
+#[test]
+fn a_saved_ledger_keeps_its_slot_clock_and_a_format_2_file_resumes_its_slot_when_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("l");
+    let mut ledger = EmbeddedLedger::open(&path, &ProgramRuntime::Native).unwrap();
+    let saved_at = ledger.slot();
+    ledger.save().unwrap();
+    drop(ledger);
+    // Reopened later, the slots that passed meanwhile have passed in the file too.
+    std::thread::sleep(std::time::Duration::from_millis(
+        2 * SLOT_DURATION_MS as u64 + 50,
+    ));
+    let reopened = EmbeddedLedger::open(&path, &ProgramRuntime::Native).unwrap();
+    assert!(
+        reopened.slot() >= saved_at + 2,
+        "{saved_at} → {}",
+        reopened.slot()
+    );
+    drop(reopened);
+
+    let old = super::file::LedgerImageV2 {
+        program_id: PROGRAM_ID,
+        slot: 7_000,
+        unix_timestamp: 1_700_000_000,
+        clock_offset: 0,
+        accounts: Vec::new(),
+        history: Vec::new(),
+    };
+    let mut body = Vec::new();
+    old.serialize(&mut body).unwrap();
+    fs::write(&path, with_header(2, &body)).unwrap();
+    let resumed = EmbeddedLedger::open(&path, &ProgramRuntime::Native).unwrap();
+    assert!(
+        (7_000..7_003).contains(&resumed.slot()),
+        "its next slot begins when it is opened: {}",
+        resumed.slot()
+    );
 }

@@ -4,6 +4,8 @@
 //! the file without taking its lock (a rename is atomic: it reads the old or the new file,
 //! never half of one) and compares it with what it read last: the transactions that landed
 //! since, the accounts that changed since and the new slot become one [`LedgerChange`].
+//! Between writes it follows the file's slot clock: every 400 ms a new slot begins, and is a
+//! change of its own (no transaction, no account), as a validator notifies every slot.
 
 use std::collections::HashMap;
 use std::fs;
@@ -21,6 +23,7 @@ use solana_signature::Signature;
 use solana_transaction_error::TransactionError;
 use tokio::sync::broadcast;
 
+use crate::ledger::clock::{self, SlotClock};
 use crate::ledger::file::{self, LedgerImage, StoredAccount};
 use crate::ledger::history::RecordedTransaction;
 
@@ -99,7 +102,10 @@ impl RecentTransactions {
 struct LastRead {
     /// Size and modification time, to skip reads of an unchanged file.
     stamp: Option<(u64, SystemTime)>,
+    /// The last slot notified.
     slot: u64,
+    /// The file's slot clock (none before the file exists).
+    slot_clock: Option<SlotClock>,
     /// SHA-256 of each account's state.
     accounts: HashMap<Pubkey, [u8; 32]>,
 }
@@ -138,8 +144,11 @@ impl LedgerWatcher {
                 let mut last = LastRead::default();
                 // The starting point: nothing is sent for what is already there.
                 let _ = read_change(&path, &mut last, &recent, true);
+                if let Some(clock) = last.slot_clock {
+                    last.slot = last.slot.max(clock.current_slot());
+                }
                 loop {
-                    let changed = match woken.recv_timeout(FALLBACK_CHECK) {
+                    let changed = match woken.recv_timeout(until_next_slot(&last)) {
                         Ok(Signal::Changed) => true,
                         Err(RecvTimeoutError::Timeout) => false,
                         Ok(Signal::Stop) | Err(RecvTimeoutError::Disconnected) => return,
@@ -157,6 +166,9 @@ impl LedgerWatcher {
                         }
                         Ok(None) => {}
                         Err(error) => eprintln!("ledger watcher: {error}"),
+                    }
+                    for change in new_slots(&mut last) {
+                        let _ = changes.send(Arc::new(change));
                     }
                 }
             })
@@ -176,6 +188,38 @@ impl Drop for LedgerWatcher {
             let _ = thread.join();
         }
     }
+}
+
+/// How long until the next slot begins by the file's clock (at most the fallback check's
+/// period; that period when there is no clock yet).
+fn until_next_slot(last: &LastRead) -> Duration {
+    let Some(clock) = last.slot_clock else {
+        return FALLBACK_CHECK;
+    };
+    let next = clock.anchored_at(last.slot + 1).began_at_ms;
+    let wait = next.saturating_sub(clock::wall_clock_ms()).max(1);
+    Duration::from_millis(wait as u64).min(FALLBACK_CHECK)
+}
+
+/// The slots that began since the last one notified, each a change of its own (at most a
+/// blockhash's lifetime of them, should the watcher have been kept from running).
+fn new_slots(last: &mut LastRead) -> Vec<LedgerChange> {
+    let Some(clock) = last.slot_clock else {
+        return Vec::new();
+    };
+    let current = clock.current_slot();
+    let first = (last.slot + 1).max(current.saturating_sub(clock::MAX_BLOCKHASH_AGE));
+    let changes = (first..=current)
+        .map(|slot| LedgerChange {
+            parent_slot: slot - 1,
+            slot,
+            changed_in: slot,
+            transactions: Vec::new(),
+            accounts: Vec::new(),
+        })
+        .collect();
+    last.slot = last.slot.max(current);
+    changes
 }
 
 /// Asks the kernel to wake `wake` when anything in the file's directory changes (a rename
@@ -290,15 +334,21 @@ fn compare(
     );
     last.accounts = hashes;
 
+    last.slot_clock = Some(SlotClock {
+        slot: image.slot,
+        began_at_ms: image.slot_began_at_ms,
+    });
+    // Slots only move forward; the clock's ticks may be ahead of the writer's save.
     let parent_slot = last.slot;
-    last.slot = image.slot;
-    if transactions.is_empty() && accounts.is_empty() && image.slot == parent_slot {
+    let slot = image.slot.max(parent_slot);
+    last.slot = slot;
+    if transactions.is_empty() && accounts.is_empty() && slot == parent_slot {
         return None;
     }
     Some(LedgerChange {
         parent_slot,
-        slot: image.slot,
-        changed_in: transactions.last().map_or(image.slot, |landed| landed.slot),
+        slot,
+        changed_in: transactions.last().map_or(slot, |landed| landed.slot),
         transactions,
         accounts,
     })

@@ -6,6 +6,7 @@ use solana_rpc_client_api::config::{
     RpcAccountInfoConfig, RpcContextConfig, RpcProgramAccountsConfig, RpcRequestAirdropConfig,
 };
 use solana_rpc_client_api::response::RpcKeyedAccount;
+use solana_transaction_error::TransactionError;
 
 use crate::ledger::EmbeddedLedger;
 
@@ -28,7 +29,11 @@ pub fn request_airdrop(ledger: &mut EmbeddedLedger, params: Positional) -> Resul
     params.optional::<RpcRequestAirdropConfig>(2)?;
     let execution = ledger.airdrop(&address, lamports).map_err(internal)?;
     match execution.result {
-        Ok(()) => Ok(json!(execution.signature.to_string())),
+        // The same request again within the slot signs the same transfer: a validator's
+        // faucet answers with its signature, and it lands once.
+        Ok(()) | Err(TransactionError::AlreadyProcessed) => {
+            Ok(json!(execution.signature.to_string()))
+        }
         Err(error) => Err(Error {
             code: ErrorCode::InternalError,
             message: format!("airdrop request failed: {error}"),

@@ -9,33 +9,10 @@ pub(crate) mod encoding;
 pub(crate) mod params;
 mod transactions;
 
-use std::path::PathBuf;
-use std::sync::Arc;
-
-use jsonrpc_core::{Error, IoHandler, Params, Result, Value};
-use serviceability_host::ProgramRuntime;
+use jsonrpc_core::{Error, Params, Result, Value};
 
 use self::params::Positional;
 use crate::ledger::EmbeddedLedger;
-
-/// The ledger file the methods open per request, and how its program runs.
-pub struct LedgerFile {
-    /// The ledger file.
-    pub path: PathBuf,
-    /// How its program runs.
-    pub runtime: ProgramRuntime,
-}
-
-impl LedgerFile {
-    /// Opens the ledger (waiting for its lock) for one request.
-    pub fn open(&self) -> Result<EmbeddedLedger> {
-        EmbeddedLedger::open(&self.path, &self.runtime).map_err(|error| Error {
-            code: jsonrpc_core::ErrorCode::InternalError,
-            message: error.to_string(),
-            data: None,
-        })
-    }
-}
 
 /// One method: its positional parameters in, its result out, on the open ledger.
 type Method = fn(&mut EmbeddedLedger, Positional) -> Result<Value>;
@@ -75,30 +52,60 @@ const METHODS: [(&str, Method); 22] = [
     ),
 ];
 
-/// Registers every method on `io`, each opening the ledger at `ledger` per request.
-pub fn register(io: &mut IoHandler, ledger: Arc<LedgerFile>) {
-    for (name, method) in METHODS {
-        let ledger = ledger.clone();
-        io.add_sync_method(name, move |params: Params| {
-            // Parameters first: a malformed request never waits for the ledger's lock.
-            let params = Positional::new(params)?;
-            method(&mut ledger.open()?, params)
-        });
+/// The methods that change the ledger (and so take its file's lock and save it).
+const WRITES: [&str; 2] = ["sendTransaction", "requestAirdrop"];
+
+/// The names of every method, for registering them on a server.
+pub fn method_names() -> impl Iterator<Item = &'static str> {
+    METHODS.iter().map(|(name, _)| *name)
+}
+
+/// A request whose method exists and whose parameters are a list: ready to run.
+pub struct PreparedCall {
+    name: &'static str,
+    method: Method,
+    params: Positional,
+}
+
+/// Checks a request before any ledger is touched: `-32601` for an unknown method, `-32602`
+/// for parameters that are not a list.
+pub fn prepare(method: &str, params: Params) -> Result<PreparedCall> {
+    let (name, method) = METHODS
+        .iter()
+        .find(|(name, _)| *name == method)
+        .ok_or_else(Error::method_not_found)?;
+    Ok(PreparedCall {
+        name,
+        method: *method,
+        params: Positional::new(params)?,
+    })
+}
+
+impl PreparedCall {
+    /// Whether it changes the ledger.
+    pub fn writes(&self) -> bool {
+        WRITES.contains(&self.name)
+    }
+
+    /// Answers it on `ledger`, its clock brought to now first.
+    pub fn run(self, ledger: &mut EmbeddedLedger) -> Result<Value> {
+        ledger.sync_clock();
+        (self.method)(ledger, self.params)
     }
 }
 
 /// Answers the request `method` with `params` (a JSON array, or null) on `ledger`, exactly
 /// as the HTTP server would: the in-process path of the `RpcSender`.
 pub fn call(ledger: &mut EmbeddedLedger, method: &str, params: Value) -> Result<Value> {
-    let (_, method) = METHODS
-        .iter()
-        .find(|(name, _)| *name == method)
-        .ok_or_else(Error::method_not_found)?;
-    let params = match params {
+    prepare(method, params_of(params))?.run(ledger)
+}
+
+/// A request's `params` as a server receives them (an `RpcSender` hands them over as JSON).
+pub fn params_of(params: Value) -> Params {
+    match params {
         Value::Null => Params::None,
         Value::Array(values) => Params::Array(values),
         Value::Object(map) => Params::Map(map),
         other => Params::Array(vec![other]),
-    };
-    method(ledger, Positional::new(params)?)
+    }
 }
