@@ -16,8 +16,8 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::bgp::{netns_exists, say, Lab, GRACE_SECS};
-use common::{args, seat, Env};
+use common::bgp::{netns_exists, say, Lab};
+use common::Env;
 
 const DEVICE: &str = "fra-1";
 /// The user whose session BIRD establishes.
@@ -29,36 +29,10 @@ const IDLE_USER: (&str, &str) = ("100.64.0.2", "169.254.7.2/31");
 #[ignore = "needs root, ip netns and Debian's bird2: run as root with --ignored (CI does)"]
 fn a_bird_session_across_namespaces_is_reported_up_and_down() {
     let t0 = Instant::now();
-    // The ledger: a device and two users.
+    // The ledger: a device and two users; the agent reading the device's namespace.
     let env = Env::with_device(DEVICE, 10);
-    for (client_ip, tunnel_net) in [USER, IDLE_USER] {
-        env.ok(
-            &env.activator,
-            &args(&[
-                &["user", "create"],
-                &seat(DEVICE, client_ip),
-                &["--tunnel-net", tunnel_net],
-            ]),
-        );
-    }
-    let mut lab = Lab::set_up(env, DEVICE, USER, IDLE_USER, t0);
-
-    // The agent, reading the device's namespace.
-    let started = Instant::now();
-    lab.start_agent();
-    lab.wait_for(
-        "user Up on chain",
-        started,
-        Duration::from_secs(30),
-        |lab| lab.user_status() == "up",
-    );
-    let grace = Duration::from_secs(GRACE_SECS);
-    lab.wait_for(
-        "idle user Down on chain, after the grace period",
-        started,
-        grace + Duration::from_secs(30),
-        |lab| lab.idle_status() == "down",
-    );
+    let mut lab = Lab::with_users(env, DEVICE, USER, IDLE_USER, t0);
+    lab.start_agent_until_settled();
     // The metrics count the sessions in the namespace read, by its name (and nothing in the
     // agent's own, which --netns does not read).
     let text = lab.agent.as_ref().unwrap().metrics();

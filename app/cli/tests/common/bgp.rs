@@ -561,6 +561,46 @@ impl Lab {
         lab
     }
 
+    /// [`Lab::set_up`] after creating both users on `env`'s `device` (the activator signs).
+    pub fn with_users(
+        env: Env,
+        device: &str,
+        user: (&str, &str),
+        idle_user: (&str, &str),
+        t0: Instant,
+    ) -> Lab {
+        for (client_ip, tunnel_net) in [user, idle_user] {
+            env.ok(
+                &env.activator,
+                &super::args(&[
+                    &["user", "create"],
+                    &super::seat(device, client_ip),
+                    &["--tunnel-net", tunnel_net],
+                ]),
+            );
+        }
+        Lab::set_up(env, device, user, idle_user, t0)
+    }
+
+    /// Starts the agent and waits until the chain says what it sees: the user Up, then the
+    /// idle user Down once the grace period has passed.
+    pub fn start_agent_until_settled(&mut self) {
+        let started = Instant::now();
+        self.start_agent();
+        self.wait_for(
+            "user Up on chain",
+            started,
+            Duration::from_secs(30),
+            |lab| lab.user_status() == "up",
+        );
+        self.wait_for(
+            "idle user Down on chain, after the grace period",
+            started,
+            Duration::from_secs(GRACE_SECS + 30),
+            |lab| lab.idle_status() == "down",
+        );
+    }
+
     /// Whether both BIRDs report the session established.
     pub fn both_established(&self) -> bool {
         self.device_bird.established()

@@ -3,13 +3,12 @@
 //! reports the user Up, the idle user Down, then the user Down a grace period (on the
 //! validator's clock) after the peer's BIRD is killed.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use libtest_mimic::{Completion, Failed};
 use serviceability_test_validator::Network;
 
-use crate::common::bgp::{missing_prerequisites, Lab, GRACE_SECS};
-use crate::common::{args, seat};
+use crate::common::bgp::{missing_prerequisites, Lab};
 use crate::suite::Suite;
 
 const DEVICE: &str = "bgp-1";
@@ -36,32 +35,9 @@ pub fn bird_session_up_then_down(suite: &Suite) -> Result<Completion, Failed> {
     let main = suite.main()?;
     let t0 = Instant::now();
     let env = main.env.twin(main.env.url.clone());
-    env.create_device(DEVICE, 4);
-    for (client_ip, tunnel_net) in [USER, IDLE_USER] {
-        env.ok(
-            &env.activator,
-            &args(&[
-                &["user", "create"],
-                &seat(DEVICE, client_ip),
-                &["--tunnel-net", tunnel_net],
-            ]),
-        );
-    }
-    let mut lab = Lab::set_up(env, DEVICE, USER, IDLE_USER, t0);
-    let started = Instant::now();
-    lab.start_agent();
-    lab.wait_for(
-        "user Up on the validator",
-        started,
-        Duration::from_secs(30),
-        |lab| lab.user_status() == "up",
-    );
-    lab.wait_for(
-        "idle user Down on the validator, after the grace period",
-        started,
-        Duration::from_secs(GRACE_SECS + 30),
-        |lab| lab.idle_status() == "down",
-    );
+    main.device(&env, DEVICE, 4);
+    let mut lab = Lab::with_users(env, DEVICE, USER, IDLE_USER, t0);
+    lab.start_agent_until_settled();
 
     let killed = Instant::now();
     lab.kill_user_bird();

@@ -31,7 +31,7 @@ use crate::common::{args, seat, Env, Role};
 use crate::suite::{fund, Suite, ROLE_LAMPORTS};
 
 /// The device the script creates (3 seats).
-const DEVICE: &str = "fra-1";
+const SCRIPT_DEVICE: &str = "fra-1";
 
 /// What a refused or dry-run command must leave alone: the program's accounts, and the
 /// signer's balance (nothing was sent, so no fee was paid).
@@ -93,8 +93,10 @@ pub fn script_matches_the_embedded_ledger(suite: &Suite) -> Result<Completion, F
     );
 
     // The same state, read back through the library from both.
-    let device = on_validator.device(DEVICE).expect("the device exists");
-    let direct_device = direct.device(DEVICE).expect("the device exists");
+    let device = on_validator
+        .device(SCRIPT_DEVICE)
+        .expect("the device exists");
+    let direct_device = direct.device(SCRIPT_DEVICE).expect("the device exists");
     assert_eq!(
         (device.users_count, device.reserved_seats),
         (direct_device.users_count, direct_device.reserved_seats)
@@ -182,11 +184,12 @@ pub fn administration(suite: &Suite) -> Result<Completion, Failed> {
     );
 
     // The pause: reservations refused by name while it holds.
+    main.device(env, "adm-1", 2);
     env.ok(&env.admin, &["reservations", "pause"]);
     assert!(env.global_state().reservations_paused);
     let paused = env.run(
         &env.reservation_authority,
-        &args(&[&["reservation", "reserve"], &seat(DEVICE, "100.64.0.30")]),
+        &args(&[&["reservation", "reserve"], &seat("adm-1", "100.64.0.30")]),
     );
     assert_eq!(paused.code, 1, "{paused:?}");
     assert!(paused.stderr.contains("ReservationsPaused"), "{paused:?}");
@@ -222,6 +225,8 @@ pub fn administration(suite: &Suite) -> Result<Completion, Failed> {
 pub fn ttl_reservation_pruned(suite: &Suite) -> Result<Completion, Failed> {
     let main = suite.main()?;
     let env = &main.env;
+    const DEVICE: &str = "ttl-1"; // a device of its own: the scenario runs alone too
+    main.device(env, DEVICE, 2);
     let ip = "100.64.0.40";
     let seats_before = env.device(DEVICE).expect("the device").reserved_seats;
     let reserved = env.ok(
@@ -315,6 +320,8 @@ pub fn priority_fee(suite: &Suite) -> Result<Completion, Failed> {
     let main = suite.main()?;
     let env = &main.env;
     let client = main.validator.client();
+    const DEVICE: &str = "fee-1";
+    main.device(env, DEVICE, 2);
     let price: u64 = 5_000;
     let priced = env.ok(
         &env.reservation_authority,

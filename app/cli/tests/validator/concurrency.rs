@@ -16,7 +16,7 @@ const RESERVERS: u16 = 40;
 pub fn forty_reservers_ten_seats(suite: &Suite) -> Result<Completion, Failed> {
     let main = suite.main()?;
     let env: &Env = &main.env;
-    env.create_device(DEVICE, SEATS);
+    main.device(env, DEVICE, SEATS);
 
     // All started before any is waited for; each signs with the reservation authority.
     let children: Vec<_> = (1..=RESERVERS)

@@ -29,7 +29,7 @@ use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
 
 use crate::common::{args, seat, Env, Server};
-use crate::suite::Suite;
+use crate::suite::{Main, Suite};
 
 const DEVICE: &str = "rpc-1";
 
@@ -616,23 +616,8 @@ fn wire_bytes(transaction: &Transaction) -> Vec<u8> {
 
 /// The same roles, device, reservation and user on `env`'s chain (the CLI), for both
 /// targets: GlobalState as the CLI's script leaves it, whatever ran before.
-fn prepare(env: &Env) {
-    let state = env.global_state();
-    if !state.foundation_allowlist.contains(&env.foundation.pubkey) {
-        env.ok(
-            &env.admin,
-            &["allowlist", "add", &env.foundation.pubkey.to_string()],
-        );
-    }
-    if state.reservation_authority != Some(env.reservation_authority.pubkey) {
-        let key = env.reservation_authority.pubkey.to_string();
-        env.ok(&env.admin, &["authority", "set", "--reservation", &key]);
-    }
-    if state.activator_authority != env.activator.pubkey {
-        let key = env.activator.pubkey.to_string();
-        env.ok(&env.admin, &["authority", "set", "--activator", &key]);
-    }
-    env.create_device(DEVICE, 8);
+fn prepare(main: &Main, env: &Env) {
+    main.device(env, DEVICE, 8);
     env.ok(
         &env.reservation_authority,
         &args(&[&["reservation", "reserve"], &seat(DEVICE, "100.64.8.1")]),
@@ -659,12 +644,12 @@ pub fn ledger_serve_answers_as_the_validator_does(suite: &Suite) -> Result<Compl
     let main = suite.main()?;
     // The validator's side: the suite's roles.
     let on_validator = main.env.twin(main.env.url.clone());
-    prepare(&on_validator);
+    prepare(&main, &on_validator);
     // ledger serve's side: the same keys on an embedded ledger with the same program (the
     // binary inherits SERVICEABILITY_SO), initialized and funded as the validator's were.
     let served = main.env.twin(None);
     served.ok(&served.admin, &["init"]);
-    prepare(&served);
+    prepare(&main, &served);
     let server = Server::start(&served.ledger);
 
     let targets = [

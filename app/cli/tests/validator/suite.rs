@@ -34,6 +34,32 @@ pub struct Main {
     pub deployment: Deployment,
 }
 
+impl Main {
+    /// The roles set as the CLI's script sets them (the foundation key allowed, both
+    /// authorities named), whatever ran before, and an activated device `code` of `seats`
+    /// created unless it exists: what a scenario needs to run alone (`cargo test … -- NAME`).
+    pub fn device(&self, env: &Env, code: &str, seats: u16) {
+        let state = env.global_state();
+        if !state.foundation_allowlist.contains(&env.foundation.pubkey) {
+            env.ok(
+                &env.admin,
+                &["allowlist", "add", &env.foundation.pubkey.to_string()],
+            );
+        }
+        if state.reservation_authority != Some(env.reservation_authority.pubkey) {
+            let key = env.reservation_authority.pubkey.to_string();
+            env.ok(&env.admin, &["authority", "set", "--reservation", &key]);
+        }
+        if state.activator_authority != env.activator.pubkey {
+            let key = env.activator.pubkey.to_string();
+            env.ok(&env.admin, &["authority", "set", "--activator", &key]);
+        }
+        if env.device(code).is_none() {
+            env.create_device(code, seats);
+        }
+    }
+}
+
 /// The suite's shared state.
 pub struct Suite {
     /// The repository.
