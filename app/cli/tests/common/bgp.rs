@@ -431,11 +431,12 @@ struct Tools {
 }
 
 impl Lab {
-    /// On `env`, whose `device` has the two users already: two namespaces joined by a veth
-    /// pair addressed from `user`'s tunnel network as the program stored it (the device side
-    /// is the network address, the peer the program's BGP peer address), BIRD in each, the
-    /// session established. Panics, naming what is missing, without root, `ip` or BIRD.
-    pub fn set_up(
+    /// On `env`: both users created on `device` (the activator signs), then two namespaces
+    /// joined by a veth pair addressed from `user`'s tunnel network as the program stored it
+    /// (the device side is the network address, the peer the program's BGP peer address),
+    /// BIRD in each, the session established. Panics, naming what is missing, without root,
+    /// `ip` or BIRD.
+    pub fn with_users(
         env: Env,
         device: &str,
         user: (&str, &str),
@@ -443,6 +444,16 @@ impl Lab {
         t0: Instant,
     ) -> Lab {
         let (ip_path, bird, birdc) = prerequisites();
+        for (client_ip, tunnel_net) in [user, idle_user] {
+            env.ok(
+                &env.activator,
+                &super::args(&[
+                    &["user", "create"],
+                    &super::seat(device, client_ip),
+                    &["--tunnel-net", tunnel_net],
+                ]),
+            );
+        }
         let tunnel = env
             .user(device, user.0)
             .expect("the user exists")
@@ -559,27 +570,6 @@ impl Lab {
             ),
         );
         lab
-    }
-
-    /// [`Lab::set_up`] after creating both users on `env`'s `device` (the activator signs).
-    pub fn with_users(
-        env: Env,
-        device: &str,
-        user: (&str, &str),
-        idle_user: (&str, &str),
-        t0: Instant,
-    ) -> Lab {
-        for (client_ip, tunnel_net) in [user, idle_user] {
-            env.ok(
-                &env.activator,
-                &super::args(&[
-                    &["user", "create"],
-                    &super::seat(device, client_ip),
-                    &["--tunnel-net", tunnel_net],
-                ]),
-            );
-        }
-        Lab::set_up(env, device, user, idle_user, t0)
     }
 
     /// Starts the agent and waits until the chain says what it sees: the user Up, then the
