@@ -26,8 +26,8 @@ use std::time::{Duration, Instant};
 use anchor_lang::prelude::Pubkey;
 use serviceability_client::{instructions, pda, PROGRAM_ID};
 use serviceability_test_validator::{
-    isolate_network, workspace_root, Binaries, GenesisProgram, Network, Ports, TestValidator,
-    ValidatorConfig,
+    isolate_network, resident_bytes, workspace_root, Binaries, GenesisProgram, Network, Ports,
+    TestValidator, ValidatorConfig,
 };
 use solana_commitment_config::{CommitmentConfig, CommitmentLevel};
 use solana_keypair::{write_keypair_file, Keypair};
@@ -111,13 +111,7 @@ fn client(url: &str) -> RpcClient {
 }
 
 fn resident_mb(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find(|line| line.starts_with("VmRSS:"))
-        .and_then(|line| line.split_whitespace().nth(1))
-        .and_then(|kib| kib.parse::<f64>().ok())
-        .map_or(0.0, |kib| kib / 1024.0)
+    resident_bytes(pid).map_or(0.0, |bytes| bytes as f64 / (1024.0 * 1024.0))
 }
 
 /// Runs the CLI on `target` (a URL, or `embedded` with `--ledger`), signed by `keypair`.

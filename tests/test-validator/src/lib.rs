@@ -32,6 +32,7 @@ use nix::unistd::{getegid, geteuid, Pid};
 use solana_account::Account;
 use solana_commitment_config::CommitmentConfig;
 use solana_rpc_client::rpc_client::RpcClient;
+use solana_signature::Signature;
 use tempfile::TempDir;
 
 /// The agave release the binaries must be (`cargo xtask validator` installs it).
@@ -392,35 +393,41 @@ impl TestValidator {
         self.dir.path().join("ledger")
     }
 
-    /// Its resident memory, from `/proc/PID/status`, in bytes.
+    /// Its resident memory, in bytes.
     pub fn resident_bytes(&self) -> Option<u64> {
-        let status = fs::read_to_string(format!("/proc/{}/status", self.pid())).ok()?;
-        let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
-        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-        Some(kib * 1024)
+        resident_bytes(self.pid())
     }
 
     /// Sends `lamports` from the faucet to `to` and waits, up to `timeout`, until the
     /// transfer is confirmed.
     pub fn airdrop(&self, to: &Pubkey, lamports: u64, timeout: Duration) -> Result<(), String> {
-        let client = self.client();
-        let signature = client
+        let signature = self
+            .client()
             .request_airdrop(to, lamports)
             .map_err(|error| format!("airdrop to {to}: {error}"))?;
+        self.wait_for_confirmation(&signature, timeout)
+    }
+
+    /// Waits, up to `timeout`, until the transaction `signature` is confirmed; fails with its
+    /// error if it failed.
+    pub fn wait_for_confirmation(
+        &self,
+        signature: &Signature,
+        timeout: Duration,
+    ) -> Result<(), String> {
+        let client = self.client();
         let started = Instant::now();
         loop {
             let status = client
-                .get_signature_status_with_commitment(&signature, CommitmentConfig::confirmed())
-                .map_err(|error| format!("airdrop {signature}: {error}"))?;
+                .get_signature_status_with_commitment(signature, CommitmentConfig::confirmed())
+                .map_err(|error| format!("{signature}: {error}"))?;
             match status {
                 Some(Ok(())) => return Ok(()),
-                Some(Err(error)) => return Err(format!("airdrop {signature} failed: {error}")),
+                Some(Err(error)) => return Err(format!("{signature} failed: {error}")),
                 None if started.elapsed() > timeout => {
-                    return Err(format!(
-                        "airdrop {signature} not confirmed after {timeout:?}"
-                    ))
+                    return Err(format!("{signature} not confirmed after {timeout:?}"))
                 }
-                None => sleep(Duration::from_millis(100)),
+                None => sleep(Duration::from_millis(50)),
             }
         }
     }
@@ -465,6 +472,14 @@ impl Drop for TestValidator {
     fn drop(&mut self) {
         self.terminate();
     }
+}
+
+/// The resident memory of process `pid`, from `/proc/PID/status`, in bytes.
+pub fn resident_bytes(pid: u32) -> Option<u64> {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 /// An account as `solana account --output json` writes it, which `--account` reads.

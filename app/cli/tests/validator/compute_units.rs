@@ -76,23 +76,8 @@ impl Chain for ValidatorChain {
                 },
             )
             .map_err(|error| error.to_string())?;
-        let started = Instant::now();
-        loop {
-            match self
-                .client
-                .get_signature_status_with_commitment(&signature, CommitmentConfig::confirmed())
-                .map_err(|error| error.to_string())?
-            {
-                Some(Ok(())) => break,
-                Some(Err(error)) => return Err(format!("{signature}: {error}")),
-                None if started.elapsed() > CONFIRMATION_TIMEOUT => {
-                    return Err(format!(
-                        "{signature} not confirmed after {CONFIRMATION_TIMEOUT:?}"
-                    ))
-                }
-                None => std::thread::sleep(Duration::from_millis(50)),
-            }
-        }
+        self.validator
+            .wait_for_confirmation(&signature, CONFIRMATION_TIMEOUT)?;
         let config = RpcTransactionConfig {
             encoding: Some(UiTransactionEncoding::Base64),
             commitment: Some(CommitmentConfig::confirmed()),

@@ -2,8 +2,8 @@
 //! [`LedgerImage`], Borsh). Format 3 holds the clock (the slot clock's anchor included: when
 //! the stored slot began), every wallet and program-owned account and the most recent
 //! transactions; a format-2 file (no anchor) resumes its slot from when it is opened, and a
-//! format-1 file (no history either) is read with an empty history. A file that does not start with the magic, or whose checksum does not match, is
-//! refused and never overwritten. Writing goes to a temporary file renamed over the old one,
+//! format-1 file (no history either) is read with an empty history. A file that does not
+//! start with the magic, or whose checksum does not match, is refused and never overwritten. Writing goes to a temporary file renamed over the old one,
 //! so a crash leaves either the old or the new state.
 
 use std::fs::{self, File};

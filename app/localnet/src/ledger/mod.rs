@@ -192,11 +192,12 @@ impl EmbeddedLedger {
     /// method runs after it, and so does every transaction.
     pub fn sync_clock(&mut self) {
         let mut clock: Clock = self.svm.get_sysvar();
-        if clock.slot > self.slot_clock.current_slot() {
+        let mut slot = self.slot_clock.current_slot();
+        if clock.slot > slot {
             // Set ahead by hand (`svm_mut`): the slots go on from there.
             self.slot_clock = clock::SlotClock::starting_now(clock.slot);
+            slot = clock.slot;
         }
-        let slot = self.slot_clock.current_slot();
         let unix_timestamp = clock
             .unix_timestamp
             .max(clock::wall_clock_secs() + self.clock_offset);
@@ -287,6 +288,26 @@ impl EmbeddedLedger {
     /// The transactions still in the history, oldest first.
     pub fn recent_transactions(&self) -> impl DoubleEndedIterator<Item = &RecordedTransaction> {
         self.history.iter()
+    }
+
+    /// The transactions still in the history, oldest first, each with its position in its
+    /// slot's block: transactions land in order, so a slot's are consecutive and counted in
+    /// one pass.
+    pub fn recent_transactions_in_blocks(&self) -> Vec<(u32, &RecordedTransaction)> {
+        let mut previous_slot = None;
+        let mut index = 0;
+        self.history
+            .iter()
+            .map(|recorded| {
+                index = if previous_slot == Some(recorded.slot) {
+                    index + 1
+                } else {
+                    0
+                };
+                previous_slot = Some(recorded.slot);
+                (index, recorded)
+            })
+            .collect()
     }
 
     /// The epoch schedule (a validator's default: 432,000 slots an epoch).

@@ -24,7 +24,6 @@ use solana_transaction_status_client_types::{
     UiTransactionStatusMeta,
 };
 
-use crate::ledger::history::RecordedTransaction;
 use crate::ledger::EmbeddedLedger;
 
 use super::encoding::{decode_transaction, encode_account, encode_transaction};
@@ -100,11 +99,11 @@ fn simulation_result(
     Vec<(Pubkey, solana_account::Account)>,
 ) {
     let keys = transaction.message.static_account_keys().to_vec();
-    let simulation = ledger.simulate_transaction(transaction, verify_signatures);
     let pre_balances: Vec<u64> = keys
         .iter()
         .map(|key| ledger.svm().get_balance(key).unwrap_or(0))
         .collect();
+    let simulation = ledger.simulate_transaction(transaction, verify_signatures);
     let post_balances = keys
         .iter()
         .zip(&pre_balances)
@@ -207,18 +206,19 @@ pub fn get_signatures_for_address(
     }
     let before = config.before.as_deref().map(signature).transpose()?;
     let until = config.until.as_deref().map(signature).transpose()?;
-    let mut newest_first = ledger.recent_transactions().rev().peekable();
+    let in_blocks = ledger.recent_transactions_in_blocks();
+    let mut newest_first = in_blocks.iter().rev().peekable();
     if let Some(before) = before {
         // Start after `before` (a signature not in the history lists nothing, as on a node
         // that has never seen it).
         while newest_first
             .next()
-            .is_some_and(|recorded| recorded.signature() != before)
+            .is_some_and(|(_, recorded)| recorded.signature() != before)
         {}
     }
     let listed: Vec<RpcConfirmedTransactionStatusWithSignature> = newest_first
-        .take_while(|recorded| Some(recorded.signature()) != until)
-        .filter(|recorded| {
+        .take_while(|(_, recorded)| Some(recorded.signature()) != until)
+        .filter(|(_, recorded)| {
             recorded
                 .transaction()
                 .message
@@ -226,15 +226,17 @@ pub fn get_signatures_for_address(
                 .contains(&address)
         })
         .take(limit)
-        .map(|recorded| RpcConfirmedTransactionStatusWithSignature {
-            signature: recorded.signature().to_string(),
-            slot: recorded.slot,
-            err: recorded.result().err().map(Into::into),
-            memo: None,
-            block_time: Some(recorded.block_time),
-            confirmation_status: Some(TransactionConfirmationStatus::Finalized),
-            transaction_index: Some(transaction_index(ledger, recorded)),
-        })
+        .map(
+            |(index, recorded)| RpcConfirmedTransactionStatusWithSignature {
+                signature: recorded.signature().to_string(),
+                slot: recorded.slot,
+                err: recorded.result().err().map(Into::into),
+                memo: None,
+                block_time: Some(recorded.block_time),
+                confirmation_status: Some(TransactionConfirmationStatus::Finalized),
+                transaction_index: Some(*index),
+            },
+        )
         .collect();
     to_value(listed)
 }
@@ -292,19 +294,13 @@ pub fn get_transaction(ledger: &mut EmbeddedLedger, params: Positional) -> Resul
             version: config.max_supported_transaction_version.map(|_| version),
         },
         block_time: Some(recorded.block_time),
-        transaction_index: Some(transaction_index(ledger, recorded)),
+        transaction_index: ledger
+            .recent_transactions_in_blocks()
+            .into_iter()
+            .find(|(_, other)| other.signature() == signature)
+            .map(|(index, _)| index),
     };
     to_value(encoded)
-}
-
-/// Where `recorded` stands among the transactions of its slot (its position in the block).
-fn transaction_index(ledger: &EmbeddedLedger, recorded: &RecordedTransaction) -> u32 {
-    let position = ledger
-        .recent_transactions()
-        .filter(|other| other.slot == recorded.slot)
-        .position(|other| other.signature() == recorded.signature())
-        .unwrap_or(0);
-    u32::try_from(position).unwrap_or(u32::MAX)
 }
 
 fn ui_return_data((program_id, data): (Pubkey, Vec<u8>)) -> UiTransactionReturnData {
