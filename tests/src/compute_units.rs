@@ -24,7 +24,7 @@ use litesvm::LiteSVM;
 use serviceability_client::instructions as ix;
 use serviceability_client::pda;
 use serviceability_client::types::{
-    AuthorityUpdate, BgpStatus, CreateDeviceArgs, DeviceStatus, UpdateDeviceArgs,
+    AuthorityUpdate, BgpStatus, CreateDeviceArgs, DeviceStatus, TunnelNet, UpdateDeviceArgs,
 };
 use serviceability_client::PROGRAM_ID;
 use serviceability_host::ProgramRuntime;
@@ -315,6 +315,26 @@ pub fn measure_program_on<C: Chain>(chain: &mut C) -> Vec<PathCost> {
         admin_key,
     );
     run(chain, measure("delete_user"), admin, &[delete]);
+    // A /30 covers two /31s: two claims to create and to close.
+    let wide = TunnelNet {
+        network: [10, 200, 0, 0],
+        prefix_len: 30,
+    };
+    let wide_ip = client_ip(3);
+    let create = ix::create_user(admin_key, device, wide_ip, wide, admin_key, None);
+    run(
+        chain,
+        measure("create_user (a /30 tunnel)"),
+        admin,
+        &[create],
+    );
+    let delete = ix::delete_user(admin_key, device, wide_ip, &wide, admin_key);
+    run(
+        chain,
+        measure("delete_user (a /30 tunnel)"),
+        admin,
+        &[delete],
+    );
 
     // BGP status.
     let report = |ip| ix::set_user_bgp_status(publisher.pubkey(), device, ip, BgpStatus::Up);
@@ -402,6 +422,15 @@ impl Costs {
 pub fn floor_so(runtime: &ProgramRuntime) -> Option<PathBuf> {
     match runtime {
         ProgramRuntime::Sbf(program) => Some(program.with_file_name(FLOOR_SO)),
+        ProgramRuntime::Native => None,
+    }
+}
+
+/// The event forger's `.so` beside the program's (`tests/forger`, built by `cargo xtask
+/// sbf`), when the program runs as SBF.
+pub fn forger_so(runtime: &ProgramRuntime) -> Option<PathBuf> {
+    match runtime {
+        ProgramRuntime::Sbf(program) => Some(program.with_file_name("event_forger.so")),
         ProgramRuntime::Native => None,
     }
 }

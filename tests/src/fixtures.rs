@@ -170,6 +170,7 @@ fn tunnel_claim_fields(claim: &TunnelClaim) -> Value {
     json!({
         "user": claim.user.to_string(),
         "bump": claim.bump,
+        "sharers": claim.sharers.iter().map(Pubkey::to_string).collect::<Vec<_>>(),
     })
 }
 
@@ -290,6 +291,7 @@ pub fn build() -> Vec<Fixture> {
                     status: Some(DeviceStatus::Activated),
                     max_users: None,
                     metrics_publisher: None,
+                    owner: None,
                 },
             ),
         ],

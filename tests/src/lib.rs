@@ -402,15 +402,18 @@ impl TestSvm {
 impl TestSvm {
     /// Rewrites the User of `(device, client_ip)` into the legacy layout: the account as it
     /// was before the BGP block existed (17 bytes shorter, rent-exempt for that size), and
-    /// without the tunnel claim, which did not exist either.
+    /// without tunnel claims, which did not exist either.
     pub fn make_legacy_user(&mut self, device: &Pubkey, client_ip: Ipv4Addr) {
         let address = pda::user(device, client_ip);
         let mut account = self.litesvm.get_account(&address).expect("user exists");
         let user = decode_user(&account.data).expect("a User");
-        let claim = pda::tunnel_claim(device, &user.tunnel_net);
-        self.litesvm
-            .set_account(claim, Default::default())
-            .expect("tunnel claim removed");
+        let claims = std::iter::once(pda::tunnel_claim(device, &user.tunnel_net))
+            .chain(pda::second_tunnel_claim(device, &user.tunnel_net));
+        for claim in claims {
+            self.litesvm
+                .set_account(claim, Default::default())
+                .expect("tunnel claim removed");
+        }
         let legacy_len = account.data.len() - usize::from(USER_BGP_BLOCK_LEN);
         account.data.truncate(legacy_len);
         account.lamports = self.litesvm.minimum_balance_for_rent_exemption(legacy_len);
@@ -460,6 +463,7 @@ pub fn update_nothing() -> UpdateDeviceArgs {
         status: None,
         max_users: None,
         metrics_publisher: None,
+        owner: None,
     }
 }
 

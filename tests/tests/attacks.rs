@@ -6,6 +6,7 @@ use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::AccountSerialize;
 use serviceability_client::accounts::{Device, GlobalState};
+use serviceability_client::events::decode;
 use serviceability_client::instructions as ix;
 use serviceability_client::pda;
 use serviceability_client::types::BgpStatus;
@@ -142,14 +143,15 @@ fn a_forged_global_state_pda_is_rejected() {
     let attacker = svm.funded_keypair();
     let mut forged: GlobalState = svm.account(&pda::global_state()).unwrap();
     forged.foundation_allowlist.push(attacker.pubkey());
-    // Even a program-owned account (which an attacker cannot create) fails off its PDA.
+    // Even a program-owned account (which an attacker cannot create) fails off its PDA,
+    // whose address the program holds as a constant.
     let fake = plant(&mut svm, PROGRAM_ID, serialize(&forged));
 
     let reserve = ix::reserve_connection(attacker.pubkey(), device.address, client_ip(1), None);
     let reserve = swap_account(reserve, pda::global_state(), fake);
     assert_anchor_error(
         &svm.send(&[reserve], &[&attacker]),
-        AnchorError::ConstraintSeeds,
+        AnchorError::ConstraintAddress,
     );
 }
 
@@ -520,4 +522,60 @@ fn an_account_cannot_receive_its_own_rent() {
         AnchorError::AccountDiscriminatorMismatch,
     );
     assert!(svm.exists(&reservation) && svm.exists(&user));
+}
+
+/// L-3 of the 2026-12-06 review: a second program in the same transaction logs a byte-exact
+/// copy of our `ReservationCreated` (another device, another client); the client's decoder
+/// must return only the event our program logged.
+#[test]
+#[cfg_attr(
+    not(program_sbf),
+    ignore = "the forger is an SBF program: build with `cargo xtask sbf` and run with SERVICEABILITY_SO"
+)]
+fn an_event_logged_by_another_program_is_not_ours() {
+    use anchor_lang::{Event, InstructionData, ToAccountMetas};
+    use serviceability_client::serviceability::events::ReservationCreated;
+    use serviceability_tests::compute_units::forger_so;
+
+    let Scenario {
+        mut svm,
+        device,
+        authority,
+    } = Scenario::new(4);
+    let so = forger_so(&svm.runtime).expect("an SBF runtime");
+    svm.litesvm
+        .add_program_from_file(event_forger::ID, &so)
+        .unwrap_or_else(|error| panic!("loading {}: {error}", so.display()));
+
+    let forged = ReservationCreated {
+        device: Pubkey::new_unique(),
+        reservation: Pubkey::new_unique(),
+        client_ip: [6, 6, 6, 6],
+        payer: authority.pubkey(),
+        expires_at: 0,
+        reserved_seats: 1,
+    };
+    let forge = Instruction {
+        program_id: event_forger::ID,
+        accounts: event_forger::accounts::Log {}.to_account_metas(None),
+        data: event_forger::instruction::Log {
+            data: forged.data(),
+        }
+        .data(),
+    };
+    let reserve = ix::reserve_connection(authority.pubkey(), device.address, client_ip(1), None);
+    // Before and after ours, so neither order fools the decoder.
+    let meta = svm
+        .send(&[forge.clone(), reserve, forge], &[&authority])
+        .expect("all three ran");
+    let forged_lines = meta
+        .logs
+        .iter()
+        .filter(|line| line.starts_with("Program data: "))
+        .count();
+    assert_eq!(forged_lines, 3, "the forger did log: {:#?}", meta.logs);
+    let events: Vec<ReservationCreated> = decode(&meta.logs);
+    assert_eq!(events.len(), 1, "{:#?}", meta.logs);
+    assert_eq!(events[0].device, device.address);
+    assert_eq!(events[0].client_ip, client_ip(1).octets());
 }

@@ -7,7 +7,9 @@ use serviceability_client::accounts::GlobalState;
 use serviceability_client::events::decode;
 use serviceability_client::instructions as ix;
 use serviceability_client::pda;
-use serviceability_client::serviceability::constants::MAX_FOUNDATION_KEYS;
+use serviceability_client::serviceability::constants::{
+    ADMIN_PROPOSAL_TTL_SECS, MAX_FOUNDATION_KEYS,
+};
 use serviceability_client::serviceability::events::{
     AdminProposed, AuthorityChanged, FoundationAllowlistChanged, GlobalStateInitialized,
     ReservationsPauseChanged,
@@ -591,4 +593,66 @@ fn the_last_foundation_key_can_be_removed_and_the_admin_can_restore_one() {
     svm.send_ok(&[ix::add_foundation_key(admin, foundation.pubkey())], &[]);
     svm.send_ok(&[update], &[&foundation]);
     assert_eq!(svm.device(&device.address).max_users, 3);
+}
+
+#[test]
+fn an_admin_proposal_expires_and_proposing_again_renews_it() {
+    let mut svm = TestSvm::new();
+    let admin = svm.admin.insecure_clone();
+    let successor = svm.funded_keypair();
+    let propose = ix::propose_admin(admin.pubkey(), Some(successor.pubkey()));
+    let proposed = svm
+        .send_paid_by(&admin, std::slice::from_ref(&propose), &[])
+        .expect("proposed");
+    let events: Vec<AdminProposed> = decode(&proposed.logs);
+    assert_eq!(events[0].expires_at, svm.now() + ADMIN_PROPOSAL_TTL_SECS);
+
+    svm.advance_clock(ADMIN_PROPOSAL_TTL_SECS + 1);
+    let accept = ix::accept_admin(successor.pubkey(), admin.pubkey());
+    svm.assert_refused(ServiceabilityError::AdminProposalExpired, |svm| {
+        svm.send_paid_by(&successor, std::slice::from_ref(&accept), &[])
+    });
+    assert_eq!(global_state(&svm).admin, admin.pubkey());
+
+    // Proposing again renews it; it can be accepted up to its last second.
+    svm.send_paid_by(&admin, &[propose], &[])
+        .expect("proposed again");
+    svm.advance_clock(ADMIN_PROPOSAL_TTL_SECS);
+    svm.send_paid_by(&successor, &[accept], &[])
+        .expect("accepted at its expiry");
+    assert_eq!(global_state(&svm).admin, successor.pubkey());
+}
+
+#[test]
+fn a_device_owner_is_rotated_and_then_receives_the_rent() {
+    let mut svm = TestSvm::new();
+    let device = svm.activated_device("ams-1", 4);
+    let foundation = device.foundation.insecure_clone();
+    let successor = svm.funded_keypair();
+    let rotate = |owner: Pubkey| {
+        ix::update_device(
+            foundation.pubkey(),
+            device.address,
+            serviceability_client::types::UpdateDeviceArgs {
+                owner: Some(owner),
+                ..update_nothing()
+            },
+        )
+    };
+    svm.assert_refused(ServiceabilityError::InvalidAuthority, |svm| {
+        svm.send(&[rotate(Pubkey::default())], &[&foundation])
+    });
+    svm.send(&[rotate(successor.pubkey())], &[&foundation])
+        .expect("rotated");
+    assert_eq!(svm.device(&device.address).owner, successor.pubkey());
+
+    let to_old = ix::close_device(foundation.pubkey(), device.address, foundation.pubkey());
+    svm.assert_refused(ServiceabilityError::DeviceOwnerMismatch, |svm| {
+        svm.send(&[to_old], &[&foundation])
+    });
+    let rent = svm.lamports(&device.address);
+    let before = svm.lamports(&successor.pubkey());
+    let close = ix::close_device(foundation.pubkey(), device.address, successor.pubkey());
+    svm.send(&[close], &[&foundation]).expect("closed");
+    assert_eq!(svm.lamports(&successor.pubkey()), before + rent);
 }

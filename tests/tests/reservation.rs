@@ -60,6 +60,62 @@ fn reserve_creates_the_account_counts_the_seat_and_emits_an_event() {
     assert_eq!(events[0].reserved_seats, 1);
 }
 
+/// The system-program instructions `reserve_connection` invoked, by name (the
+/// `SystemInstruction` variant of each inner instruction's first four bytes).
+fn system_calls(meta: &litesvm::types::TransactionMetadata) -> Vec<&'static str> {
+    meta.inner_instructions[0]
+        .iter()
+        .map(|inner| {
+            let data = &inner.instruction.data;
+            match u32::from_le_bytes(data[..4].try_into().expect("a system instruction")) {
+                0 => "CreateAccount",
+                1 => "Assign",
+                2 => "Transfer",
+                8 => "Allocate",
+                other => panic!("unexpected system instruction {other}"),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn an_empty_address_is_created_with_one_cpi_and_a_prefunded_one_keeps_its_lamports() {
+    let Scenario {
+        mut svm,
+        device,
+        authority,
+    } = Scenario::new(4);
+    let rent = svm
+        .litesvm
+        .minimum_balance_for_rent_exemption(RESERVATION_SPACE);
+    let meta = svm
+        .reserve(&authority, &device.address, client_ip(1), None)
+        .expect("reserved");
+    assert_eq!(system_calls(&meta), ["CreateAccount"]);
+
+    // Anyone can send lamports to an address before it is created (at least the rent of an
+    // empty account); CreateAccount would refuse it, so the program tops it up, allocates
+    // and assigns it instead.
+    let empty_rent = svm.litesvm.minimum_balance_for_rent_exemption(0);
+    for (n, present, calls) in [
+        (2, empty_rent, &["Transfer", "Allocate", "Assign"][..]),
+        (3, rent + 5, &["Allocate", "Assign"][..]),
+    ] {
+        let address = pda::reservation(&device.address, client_ip(n));
+        svm.litesvm.airdrop(&address, present).expect("pre-funded");
+        let meta = svm
+            .reserve(&authority, &device.address, client_ip(n), None)
+            .expect("reserved at a pre-funded address");
+        assert_eq!(system_calls(&meta), calls, "{present} lamports there");
+        assert_eq!(svm.lamports(&address), rent.max(present));
+        let reservation = svm
+            .reservation(&device.address, client_ip(n))
+            .expect("a Reservation");
+        assert_eq!(reservation.payer, authority.pubkey());
+    }
+    assert_eq!(svm.device(&device.address).reserved_seats, 3);
+}
+
 #[test]
 fn reserve_without_ttl_never_expires() {
     let Scenario {

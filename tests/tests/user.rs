@@ -3,14 +3,12 @@
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::InstructionData;
-use serviceability_client::accounts::TunnelClaim;
 use serviceability_client::events::decode;
 use serviceability_client::instructions as ix;
 use serviceability_client::pda;
 use serviceability_client::serviceability::client::args as instruction_args;
 use serviceability_client::serviceability::events::{
-    DeviceClosed, DeviceCreated, DeviceUpdated, ReservationClosed, TunnelNetClaimed, UserCreated,
-    UserDeleted,
+    DeviceClosed, DeviceCreated, DeviceUpdated, ReservationClosed, UserCreated, UserDeleted,
 };
 use serviceability_client::types::{
     CreateDeviceArgs, DeviceStatus, ReservationCloseReason, TunnelNet, UpdateDeviceArgs, UserStatus,
@@ -491,101 +489,4 @@ fn update_device_changes_only_the_given_fields() {
     );
     assert_eq!((event.users_count, event.reserved_seats), (0, 0));
     assert!(matches!(event.status, DeviceStatus::Activated));
-}
-
-#[test]
-fn two_users_of_a_device_cannot_share_a_tunnel_network() {
-    let mut svm = TestSvm::new();
-    let device = svm.activated_device("ams-1", 5);
-    let other = svm.activated_device("fra-1", 5);
-    let tunnel = tunnel_net_for(client_ip(1));
-    svm.create_user_with_tunnel(&device.address, client_ip(1), tunnel)
-        .expect("first");
-    let shared = svm.create_user_with_tunnel(&device.address, client_ip(2), tunnel);
-    assert_program_error(&shared, ServiceabilityError::TunnelNetInUse);
-    // A /30 on the same network would share the device's side of the /31.
-    let wider = TunnelNet {
-        network: tunnel.network,
-        prefix_len: 30,
-    };
-    let overlapping = svm.create_user_with_tunnel(&device.address, client_ip(2), wider);
-    assert_program_error(&overlapping, ServiceabilityError::TunnelNetInUse);
-    assert_eq!(svm.device(&device.address).users_count, 1);
-
-    // Another device is another router: the same network is fine there.
-    svm.create_user_with_tunnel(&other.address, client_ip(2), tunnel)
-        .expect("other device");
-    // Deleting the user frees its network for the next one.
-    let admin = svm.admin.pubkey();
-    let delete = ix::delete_user(admin, device.address, client_ip(1), &tunnel, admin);
-    svm.send_ok(&[delete], &[]);
-    svm.create_user_with_tunnel(&device.address, client_ip(2), tunnel)
-        .expect("network free again");
-    let claim: TunnelClaim = svm
-        .account(&pda::tunnel_claim(&device.address, &tunnel))
-        .expect("claimed");
-    assert_eq!(claim.user, pda::user(&device.address, client_ip(2)));
-}
-
-#[test]
-fn claim_tunnel_net_brings_a_user_from_before_claims_under_the_rule() {
-    let mut svm = TestSvm::new();
-    let device = svm.activated_device("ams-1", 5);
-    let admin = svm.admin.pubkey();
-    let tunnel = tunnel_net_for(client_ip(1));
-    let claim_address = pda::tunnel_claim(&device.address, &tunnel);
-    svm.create_user(&device.address, client_ip(1))
-        .expect("user");
-    svm.make_legacy_user(&device.address, client_ip(1));
-    assert!(!svm.exists(&claim_address), "legacy users have no claim");
-
-    // Unclaimed, its network could be taken by a new user; the migration claims it.
-    let stranger = svm.funded_keypair();
-    let by_stranger =
-        ix::claim_tunnel_net(stranger.pubkey(), device.address, client_ip(1), &tunnel);
-    svm.assert_refused(ServiceabilityError::NotActivatorAuthority, |svm| {
-        svm.send(&[by_stranger], &[&stranger])
-    });
-    let claim = ix::claim_tunnel_net(admin, device.address, client_ip(1), &tunnel);
-    let meta = svm
-        .send(std::slice::from_ref(&claim), &[])
-        .expect("claimed");
-    let events: Vec<TunnelNetClaimed> = decode(&meta.logs);
-    assert_eq!(events[0].user, pda::user(&device.address, client_ip(1)));
-    assert_eq!(events[0].tunnel_network, tunnel.network);
-    let claimed: TunnelClaim = svm.account(&claim_address).expect("claimed");
-    assert_eq!(claimed.user, pda::user(&device.address, client_ip(1)));
-
-    let twice = svm.send(&[claim], &[]);
-    assert_program_error(&twice, ServiceabilityError::TunnelNetInUse);
-    let newcomer = svm.create_user_with_tunnel(&device.address, client_ip(2), tunnel);
-    assert_program_error(&newcomer, ServiceabilityError::TunnelNetInUse);
-}
-
-#[test]
-fn of_two_old_users_sharing_a_network_the_first_to_claim_keeps_it() {
-    // Before claims, two users could share a network; the migration cannot claim it twice,
-    // and deleting the one that lost must not release the winner's claim.
-    let mut svm = TestSvm::new();
-    let device = svm.activated_device("ams-1", 5);
-    let admin = svm.admin.pubkey();
-    let tunnel = tunnel_net_for(client_ip(1));
-    svm.create_user(&device.address, client_ip(1))
-        .expect("winner");
-    svm.make_legacy_user(&device.address, client_ip(1));
-    svm.create_user_with_tunnel(&device.address, client_ip(2), tunnel)
-        .expect("unclaimed network: accepted, as before claims");
-    let claim_address = pda::tunnel_claim(&device.address, &tunnel);
-    let holder: TunnelClaim = svm.account(&claim_address).expect("claimed");
-    assert_eq!(holder.user, pda::user(&device.address, client_ip(2)));
-
-    let loser = ix::claim_tunnel_net(admin, device.address, client_ip(1), &tunnel);
-    svm.assert_refused(ServiceabilityError::TunnelNetInUse, |svm| {
-        svm.send(&[loser], &[])
-    });
-    let delete = ix::delete_user(admin, device.address, client_ip(1), &tunnel, admin);
-    svm.send_ok(&[delete], &[]);
-    let holder: TunnelClaim = svm.account(&claim_address).expect("still claimed");
-    assert_eq!(holder.user, pda::user(&device.address, client_ip(2)));
-    assert_eq!(svm.device(&device.address).users_count, 1);
 }

@@ -38,11 +38,13 @@ const LIBLLVM_PACKAGE: &str = "libllvm22";
 const SBPF_LINKER: (&str, &str) = ("sbpf-linker", "0.2.6");
 const BPF_LINKER: (&str, &str) = ("bpf-linker", "0.13.0");
 
-/// The programs built for SBF: the serviceability program and the reference floor of the
-/// benchmark (`tests/floor`). Cargo package name and library name.
+/// The programs built for SBF: the serviceability program, the reference floor of the
+/// benchmark (`tests/floor`) and the event forger of the spoofing test (`tests/forger`).
+/// Cargo package name and library name.
 pub const PROGRAMS: &[(&str, &str)] = &[
     ("serviceability", "serviceability"),
     ("anchor-init-floor", "anchor_init_floor"),
+    ("event-forger", "event_forger"),
 ];
 
 /// SBF's stack frame size, which the linker enforces per function.

@@ -252,7 +252,7 @@ pub enum DeviceCommand {
         #[arg(long, value_name = "PUBKEY")]
         metrics_publisher: Pubkey,
     },
-    /// Change a device's capacity, status or metrics publisher.
+    /// Change a device's capacity, status, metrics publisher, public IP or owner.
     Update {
         /// The device (code or address).
         device: String,
@@ -268,6 +268,9 @@ pub enum DeviceCommand {
         /// New public IPv4 address.
         #[arg(long, value_name = "IP", value_parser = parse_public_ip)]
         public_ip: Option<Ipv4Addr>,
+        /// New owner: receives the rent when the device is closed.
+        #[arg(long, value_name = "PUBKEY")]
+        owner: Option<Pubkey>,
     },
     /// List every device with its seats.
     List,

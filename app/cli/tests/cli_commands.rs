@@ -671,3 +671,147 @@ fn keygen_writes_a_solana_keypair_file_and_never_overwrites_by_accident() {
     assert_eq!(default.code, 0, "{default:?}");
     assert!(env.dir.path().join("home/.config/solana/id.json").exists());
 }
+
+/// L-2 of the 2026-12-06 review, through the CLI: two users from before tunnel claims share a
+/// network; `user delete` of one records the other on the claim in the same transaction, so
+/// the network is never free while either remains.
+#[test]
+fn user_delete_keeps_a_network_claimed_for_a_legacy_user_still_on_it() {
+    let env = Env::with_device("fra-1", 8);
+    let tunnel = "169.254.0.0/31";
+    let device = pda::device("fra-1");
+    let claim = pda::tunnel_claim_of(&device, [169, 254, 0, 0]);
+    let forget_claim = || {
+        let mut ledger = env.open();
+        ledger
+            .svm_mut()
+            .set_account(claim, Default::default())
+            .expect("claim removed");
+        ledger.save().expect("saved");
+    };
+    for ip in ["100.64.0.1", "100.64.0.2"] {
+        env.ok(
+            &env.activator,
+            &args(&[
+                &["user", "create"],
+                &seat("fra-1", ip),
+                &["--tunnel-net", tunnel],
+            ]),
+        );
+        // As if created before claims existed.
+        forget_claim();
+    }
+
+    env.ok(
+        &env.activator,
+        &args(&[&["user", "delete"], &seat("fra-1", "100.64.0.1")]),
+    );
+    let remaining = pda::user(&device, "100.64.0.2".parse().unwrap());
+    let held =
+        serviceability_client::chain::tunnel_claim(&env.cluster(), &device, [169, 254, 0, 0])
+            .unwrap()
+            .expect("still claimed");
+    assert_eq!(held.user, remaining);
+    assert!(held.sharers.is_empty());
+    env.fails(
+        &env.activator,
+        &args(&[
+            &["user", "create"],
+            &seat("fra-1", "100.64.0.3"),
+            &["--tunnel-net", tunnel],
+        ]),
+        1, // a refusal by the chain's rules
+        &["overlaps the tunnel of the user"],
+    );
+
+    env.ok(
+        &env.activator,
+        &args(&[&["user", "delete"], &seat("fra-1", "100.64.0.2")]),
+    );
+    env.ok(
+        &env.activator,
+        &args(&[
+            &["user", "create"],
+            &seat("fra-1", "100.64.0.3"),
+            &["--tunnel-net", tunnel],
+        ]),
+    );
+}
+
+/// Info item of the 2026-12-06 review: removing a foundation key leaves the device roles it
+/// holds; `allowlist remove` names them and the command that rotates each.
+#[test]
+fn allowlist_remove_names_the_device_roles_the_key_keeps_and_how_to_rotate_them() {
+    let env = Env::with_device("fra-1", 4);
+    let foundation = env.foundation.pubkey.to_string();
+    let admin = env.admin.pubkey.to_string();
+    env.ok(
+        &env.foundation,
+        &[
+            "device",
+            "update",
+            "fra-1",
+            "--metrics-publisher",
+            &foundation,
+        ],
+    );
+    env.ok(&env.admin, &["allowlist", "add", &admin]);
+
+    let removed = env.ok(&env.admin, &["allowlist", "remove", &foundation]);
+    let roles = removed["devices_with_roles"].as_array().expect("a list");
+    assert_eq!(roles.len(), 1, "{removed}");
+    assert_eq!(roles[0]["code"], "fra-1");
+    assert_eq!(
+        roles[0]["roles"],
+        serde_json::json!(["metrics_publisher", "owner"])
+    );
+
+    // The same in words, with the command to run (a slot later: the same transaction again
+    // in one slot would be a duplicate).
+    env.next_slot();
+    env.ok(&env.admin, &["allowlist", "add", &foundation]);
+    env.next_slot();
+    let mut text = env.cluster_args();
+    text.extend(
+        [
+            "-k",
+            common::path_str(&env.admin.path),
+            "allowlist",
+            "remove",
+            &foundation,
+        ]
+        .map(String::from),
+    );
+    let run = env.raw(&text.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(
+            "fra-1 (metrics publisher, owner): serviceability device update fra-1 \
+             --metrics-publisher <NEW_KEY> --owner <NEW_KEY>"
+        ),
+        "{}",
+        run.stdout
+    );
+
+    let publisher = env.publisher.pubkey.to_string();
+    env.ok(
+        &env.admin,
+        &[
+            "device",
+            "update",
+            "fra-1",
+            "--metrics-publisher",
+            &publisher,
+            "--owner",
+            &admin,
+        ],
+    );
+    let device = env.device("fra-1").expect("the device");
+    assert_eq!(device.owner.to_string(), admin);
+    assert_eq!(device.metrics_publisher.to_string(), publisher);
+    let removed = env.ok(&env.admin, &["allowlist", "add", &foundation]);
+    assert!(
+        removed["devices_with_roles"].is_null(),
+        "only remove reports roles"
+    );
+}

@@ -437,18 +437,23 @@ fn the_two_new_rules_are_explained_in_plain_words() {
         ]),
     );
     let before = env.ledger_bytes();
-    env.fails(
-        &env.activator,
-        &args(&[
-            &["user", "create"],
-            &seat("fra-1", "10.0.0.3"),
-            &["--tunnel-net", "169.254.0.0/31"],
-        ]),
-        EXIT_CHAIN,
-        &[
-            "the tunnel 169.254.0.0/31 is already in use on fra-1 by the user",
-            "would share the BGP peer address 169.254.0.1",
-        ],
-    );
+    // The same /31, or a /30 around it: either overlaps the existing tunnel.
+    for tunnel in ["169.254.0.0/31", "169.254.0.0/30"] {
+        let overlaps = format!("the tunnel {tunnel} overlaps the tunnel of the user");
+        env.fails(
+            &env.activator,
+            &args(&[
+                &["user", "create"],
+                &seat("fra-1", "10.0.0.3"),
+                &["--tunnel-net", tunnel],
+            ]),
+            EXIT_CHAIN,
+            &[
+                &overlaps,
+                "on fra-1 (both cover 169.254.0.0/31)",
+                "would share an address",
+            ],
+        );
+    }
     assert_eq!(env.ledger_bytes(), before, "nothing was sent");
 }

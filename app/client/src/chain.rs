@@ -5,11 +5,12 @@
 use std::net::Ipv4Addr;
 
 use anchor_lang::prelude::Pubkey;
+use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{AccountDeserialize, Discriminator};
 
 use crate::accounts::{AdminProposal, Device, GlobalState, Reservation, TunnelClaim, User};
 use crate::cluster::Cluster;
-use crate::legacy::decode_user;
+use crate::legacy::{decode_tunnel_claim, decode_user};
 use crate::serviceability::constants::USER_LEGACY_ACCOUNT_LEN;
 use crate::transport::{AccountFilter, TransportError};
 use crate::{pda, PROGRAM_ID};
@@ -46,12 +47,7 @@ pub struct UserRecord {
     pub legacy_layout: bool,
 }
 
-fn decode<T: AccountDeserialize>(
-    address: &Pubkey,
-    kind: &'static str,
-    owner: &Pubkey,
-    data: &[u8],
-) -> Result<T, ChainError> {
+fn check_owner(address: &Pubkey, kind: &'static str, owner: &Pubkey) -> Result<(), ChainError> {
     if *owner != PROGRAM_ID {
         return Err(ChainError::Decode {
             address: *address,
@@ -59,6 +55,16 @@ fn decode<T: AccountDeserialize>(
             reason: format!("owned by {owner}, not the program"),
         });
     }
+    Ok(())
+}
+
+fn decode<T: AccountDeserialize>(
+    address: &Pubkey,
+    kind: &'static str,
+    owner: &Pubkey,
+    data: &[u8],
+) -> Result<T, ChainError> {
+    check_owner(address, kind, owner)?;
     T::try_deserialize(&mut &data[..]).map_err(|error| ChainError::Decode {
         address: *address,
         kind,
@@ -71,13 +77,7 @@ fn decode_user_record(
     owner: &Pubkey,
     data: &[u8],
 ) -> Result<UserRecord, ChainError> {
-    if *owner != PROGRAM_ID {
-        return Err(ChainError::Decode {
-            address: *address,
-            kind: "User",
-            reason: format!("owned by {owner}, not the program"),
-        });
-    }
+    check_owner(address, "User", owner)?;
     let user = decode_user(data).map_err(|error| ChainError::Decode {
         address: *address,
         kind: "User",
@@ -135,16 +135,79 @@ pub fn admin_proposal(cluster: &Cluster) -> Result<Option<AdminProposal>, ChainE
     fetch(cluster, &pda::admin_proposal(), "AdminProposal")
 }
 
-/// The claim on `tunnel_net`'s network on `device`, if a user holds it.
+/// The claim on the /31 at `network` on `device`, if a user holds it (in either layout: a
+/// claim written before `sharers` existed reads with none).
 pub fn tunnel_claim(
     cluster: &Cluster,
     device: &Pubkey,
-    tunnel_net: &crate::types::TunnelNet,
+    network: [u8; 4],
 ) -> Result<Option<TunnelClaim>, ChainError> {
-    fetch(
-        cluster,
-        &pda::tunnel_claim(device, tunnel_net),
-        "TunnelClaim",
+    let address = pda::tunnel_claim_of(device, network);
+    cluster
+        .account(&address)?
+        .map(|account| {
+            check_owner(&address, "TunnelClaim", &account.owner)?;
+            decode_tunnel_claim(&account.data).map_err(|error| ChainError::Decode {
+                address,
+                kind: "TunnelClaim",
+                reason: error.to_string(),
+            })
+        })
+        .transpose()
+}
+
+/// The `claim_tunnel_net` instructions that must precede deleting `user` (of `device`, with
+/// `tunnel_net`), so that no /31 it covers is forgotten while another user still has it:
+/// the user itself when it does not hold or share every /31 (a user from before claims),
+/// then every other user of the device whose tunnel covers one of those /31s and is not yet
+/// recorded on its claim. Each is signed and paid by `authority`.
+pub fn claims_before_deleting(
+    cluster: &Cluster,
+    authority: Pubkey,
+    device: &Pubkey,
+    user: &User,
+) -> Result<Vec<Instruction>, ChainError> {
+    let networks = user.tunnel_net.claim_networks();
+    let mut claims = Vec::new();
+    for network in &networks {
+        claims.push(tunnel_claim(cluster, device, *network)?);
+    }
+    let recorded = |user_address: &Pubkey, claims: &[Option<TunnelClaim>]| {
+        claims.iter().all(|claim| {
+            claim.as_ref().is_some_and(|claim| {
+                claim.user == *user_address || claim.sharers.contains(user_address)
+            })
+        })
+    };
+    let mut instructions = Vec::new();
+    let address = pda::user(device, Ipv4Addr::from(user.client_ip));
+    if !recorded(&address, &claims) {
+        instructions.push(claim_for(authority, device, user));
+    }
+    for (other_address, other) in users(cluster, Some(device))? {
+        let other = other.user;
+        if other_address == address {
+            continue;
+        }
+        let shared: Vec<_> = networks
+            .iter()
+            .zip(&claims)
+            .filter(|(network, _)| other.tunnel_net.claim_networks().contains(network))
+            .map(|(_, claim)| claim.clone())
+            .collect();
+        if !shared.is_empty() && !recorded(&other_address, &shared) {
+            instructions.push(claim_for(authority, device, &other));
+        }
+    }
+    Ok(instructions)
+}
+
+fn claim_for(authority: Pubkey, device: &Pubkey, user: &User) -> Instruction {
+    crate::instructions::claim_tunnel_net(
+        authority,
+        *device,
+        Ipv4Addr::from(user.client_ip),
+        &user.tunnel_net,
     )
 }
 

@@ -221,6 +221,7 @@ pub fn create_user(
             device,
             user: pda::user(&device, client_ip),
             tunnel_claim: pda::tunnel_claim(&device, &tunnel_net),
+            second_tunnel_claim: pda::second_tunnel_claim(&device, &tunnel_net),
             reservation: pda::reservation(&device, client_ip),
             reservation_payer,
             system_program: system_program::ID,
@@ -249,6 +250,7 @@ pub fn delete_user(
             device,
             user: pda::user(&device, client_ip),
             tunnel_claim: pda::tunnel_claim(&device, tunnel_net),
+            second_tunnel_claim: pda::second_tunnel_claim(&device, tunnel_net),
             payer,
         },
         args::DeleteUser {},
@@ -256,7 +258,8 @@ pub fn delete_user(
 }
 
 /// `claim_tunnel_net`, signed by the activator authority or a foundation key, which pays:
-/// claims the tunnel network of a user created before tunnel claims existed.
+/// claims each /31 of the tunnel of a user created before tunnel claims existed (or records
+/// it as sharing a /31 another such user holds).
 pub fn claim_tunnel_net(
     authority: Pubkey,
     device: Pubkey,
@@ -269,6 +272,7 @@ pub fn claim_tunnel_net(
             global_state: pda::global_state(),
             user: pda::user(&device, client_ip),
             tunnel_claim: pda::tunnel_claim(&device, tunnel_net),
+            second_tunnel_claim: pda::second_tunnel_claim(&device, tunnel_net),
             system_program: system_program::ID,
         },
         args::ClaimTunnelNet {},

@@ -2,8 +2,10 @@
 
 use anchor_lang::AccountDeserialize;
 
-use crate::accounts::User;
-use crate::serviceability::constants::{USER_ACCOUNT_LEN, USER_LEGACY_ACCOUNT_LEN};
+use crate::accounts::{TunnelClaim, User};
+use crate::serviceability::constants::{
+    TUNNEL_CLAIM_LEGACY_ACCOUNT_LEN, USER_ACCOUNT_LEN, USER_LEGACY_ACCOUNT_LEN,
+};
 
 /// Decodes User account data in the current or the legacy layout. A legacy account (written
 /// before the BGP block existed) reads as the current layout with that block zeroed:
@@ -16,4 +18,15 @@ pub fn decode_user(data: &[u8]) -> anchor_lang::Result<User> {
         return User::try_deserialize(&mut padded.as_slice());
     }
     User::try_deserialize(&mut &data[..])
+}
+
+/// Decodes TunnelClaim account data in the current or the legacy layout. A legacy claim
+/// (written before `sharers` existed) reads as having no sharers, as the program reads it.
+pub fn decode_tunnel_claim(data: &[u8]) -> anchor_lang::Result<TunnelClaim> {
+    if data.len() == usize::from(TUNNEL_CLAIM_LEGACY_ACCOUNT_LEN) {
+        let mut padded = data.to_vec();
+        padded.extend_from_slice(&0u32.to_le_bytes());
+        return TunnelClaim::try_deserialize(&mut padded.as_slice());
+    }
+    TunnelClaim::try_deserialize(&mut &data[..])
 }

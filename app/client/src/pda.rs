@@ -11,7 +11,7 @@ use crate::serviceability::constants::{
 use crate::types::TunnelNet;
 use crate::PROGRAM_ID;
 
-/// The GlobalState PDA: `["globalstate"]`.
+/// The GlobalState PDA: `["globalstate"]` (the IDL's `GLOBAL_STATE_ADDRESS`).
 pub fn global_state() -> Pubkey {
     Pubkey::find_program_address(&[GLOBAL_STATE_SEED], &PROGRAM_ID).0
 }
@@ -50,11 +50,33 @@ pub fn reservation(device: &Pubkey, client_ip: Ipv4Addr) -> Pubkey {
     .0
 }
 
-/// The TunnelClaim PDA of a user's tunnel on `device`: `["tunnel", device, network octets]`.
+/// The TunnelClaim PDA of a user's tunnel on `device` (of its first /31):
+/// `["tunnel", device, network octets]`.
 pub fn tunnel_claim(device: &Pubkey, tunnel_net: &TunnelNet) -> Pubkey {
-    Pubkey::find_program_address(
-        &[TUNNEL_CLAIM_SEED, device.as_ref(), &tunnel_net.network],
-        &PROGRAM_ID,
-    )
-    .0
+    tunnel_claim_of(device, tunnel_net.network)
+}
+
+/// The TunnelClaim PDA of a /30 tunnel's second /31 on `device`:
+/// `["tunnel", device, (network + 2) octets]`; `None` for a /31.
+pub fn second_tunnel_claim(device: &Pubkey, tunnel_net: &TunnelNet) -> Option<Pubkey> {
+    tunnel_net
+        .claim_networks()
+        .get(1)
+        .map(|network| tunnel_claim_of(device, *network))
+}
+
+/// The TunnelClaim PDA of the /31 at `network` on `device`.
+pub fn tunnel_claim_of(device: &Pubkey, network: [u8; 4]) -> Pubkey {
+    Pubkey::find_program_address(&[TUNNEL_CLAIM_SEED, device.as_ref(), &network], &PROGRAM_ID).0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::serviceability::constants::GLOBAL_STATE_ADDRESS;
+
+    #[test]
+    fn global_state_is_the_idls_address() {
+        assert_eq!(global_state(), GLOBAL_STATE_ADDRESS);
+    }
 }

@@ -21,6 +21,15 @@ impl TunnelNet {
         Ipv4Addr::from(self.as_program().user_peer_ip())
     }
 
+    /// The network of each /31 the tunnel covers, one TunnelClaim each: its own, and for a
+    /// /30 also its second /31's.
+    pub fn claim_networks(&self) -> Vec<[u8; 4]> {
+        let program = self.as_program();
+        std::iter::once(self.network)
+            .chain(program.second_claim_network())
+            .collect()
+    }
+
     fn as_program(&self) -> ProgramTunnelNet {
         ProgramTunnelNet {
             network: self.network,

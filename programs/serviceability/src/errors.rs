@@ -120,6 +120,18 @@ pub enum ServiceabilityError {
     #[msg("The reservation for this (device, client_ip) has expired: prune it, then create the user on a fresh seat")]
     ReservationExpired,
     /// 6038
-    #[msg("Another user of this device already has a tunnel on this network address (it would share its BGP peer address)")]
+    #[msg("Another user of this device already has a tunnel overlapping this one (they would share an address)")]
     TunnelNetInUse,
+    /// 6039
+    #[msg("The user neither holds nor shares the tunnel claim of every /31 of its tunnel: claim them first (claim_tunnel_net)")]
+    TunnelNetNotClaimed,
+    /// 6040
+    #[msg("Pass a second tunnel claim for a /30 tunnel (its second /31) and none for a /31")]
+    TunnelClaimMismatch,
+    /// 6041
+    #[msg("The user already holds or shares the claim of every /31 of its tunnel")]
+    TunnelNetAlreadyClaimed,
+    /// 6042
+    #[msg("The admin proposal has expired: the admin must propose again")]
+    AdminProposalExpired,
 }

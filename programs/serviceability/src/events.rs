@@ -63,17 +63,47 @@ pub struct AdminProposed {
     pub admin: Pubkey,
     /// The key that may now accept; `None`: the proposal was withdrawn.
     pub proposed_admin: Option<Pubkey>,
+    /// Unix time after which the proposal can no longer be accepted; 0 when withdrawn.
+    pub expires_at: i64,
 }
 
-/// A user created before tunnel claims existed claimed its tunnel network
-/// (`claim_tunnel_net`; `create_user` claims as part of `UserCreated`).
+/// A user created before tunnel claims existed claimed a /31 of its tunnel, one event per
+/// /31 (`claim_tunnel_net`; `create_user` claims as part of `UserCreated`).
 #[event]
 pub struct TunnelNetClaimed {
     /// The Device PDA.
     pub device: Pubkey,
     /// The User PDA.
     pub user: Pubkey,
-    /// The claimed tunnel network address, network byte order.
+    /// The claimed /31's network address, network byte order.
+    pub tunnel_network: [u8; 4],
+}
+
+/// A user created before tunnel claims existed was recorded as sharing a /31 another such
+/// user had claimed (`claim_tunnel_net`): the /31 stays claimed until both are deleted.
+#[event]
+pub struct TunnelNetShared {
+    /// The Device PDA.
+    pub device: Pubkey,
+    /// The User PDA recorded as a sharer.
+    pub user: Pubkey,
+    /// The User PDA holding the claim.
+    pub holder: Pubkey,
+    /// The shared /31's network address, network byte order.
+    pub tunnel_network: [u8; 4],
+}
+
+/// A /31's holder was deleted while other users still shared it: its first sharer now
+/// holds it (`delete_user`).
+#[event]
+pub struct TunnelClaimHandedOver {
+    /// The Device PDA.
+    pub device: Pubkey,
+    /// The deleted User PDA.
+    pub previous: Pubkey,
+    /// The User PDA now holding the claim.
+    pub holder: Pubkey,
+    /// The /31's network address, network byte order.
     pub tunnel_network: [u8; 4],
 }
 
@@ -129,6 +159,8 @@ pub struct DeviceUpdated {
     pub reserved_seats: u16,
     /// Key allowed to write BGP status for its users.
     pub metrics_publisher: Pubkey,
+    /// Owner after the update (receives the rent when the device is closed).
+    pub owner: Pubkey,
 }
 
 /// An empty device was closed.

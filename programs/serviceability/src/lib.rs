@@ -15,7 +15,9 @@ pub mod errors;
 pub mod events;
 pub mod instructions;
 pub mod ipv4;
+pub mod pda;
 pub mod state;
+pub mod tunnel_claims;
 pub mod vacant;
 
 pub use instructions::*;
@@ -48,7 +50,7 @@ pub mod serviceability {
         ProposeAdmin::handler(ctx, proposed_admin)
     }
 
-    /// The proposed admin: becomes admin; the proposal is closed.
+    /// The proposed admin, before the proposal expires: becomes admin; the proposal is closed.
     pub fn accept_admin(ctx: Context<AcceptAdmin>) -> Result<()> {
         AcceptAdmin::handler(ctx)
     }
@@ -76,7 +78,7 @@ pub mod serviceability {
         CreateDevice::handler(ctx, args)
     }
 
-    /// Foundation: changes a device's address, status, capacity or metrics publisher.
+    /// Foundation: changes a device's address, status, capacity, metrics publisher or owner.
     pub fn update_device(ctx: Context<UpdateDevice>, args: UpdateDeviceArgs) -> Result<()> {
         UpdateDevice::handler(ctx, args)
     }
@@ -117,14 +119,16 @@ pub mod serviceability {
         CreateUser::handler(ctx, client_ip, tunnel_net, owner)
     }
 
-    /// Activator authority (else foundation): deletes a user; rent to its payer.
+    /// Activator authority (else foundation): deletes a user and releases its tunnel claims;
+    /// rent to its payer.
     pub fn delete_user(ctx: Context<DeleteUser>) -> Result<()> {
         DeleteUser::handler(ctx)
     }
 
-    /// Activator authority (else foundation): claims the tunnel network of a user created
-    /// before tunnel claims existed, so that no later user can share it.
-    pub fn claim_tunnel_net(ctx: Context<ClaimTunnelNet>) -> Result<()> {
+    /// Activator authority (else foundation): claims the tunnel of a user created before
+    /// tunnel claims existed (each /31 it covers; a /31 another such user claimed first is
+    /// recorded as shared), so that no later user can overlap it.
+    pub fn claim_tunnel_net<'info>(ctx: Context<'info, ClaimTunnelNet<'info>>) -> Result<()> {
         ClaimTunnelNet::handler(ctx)
     }
 

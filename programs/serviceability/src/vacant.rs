@@ -5,16 +5,35 @@
 //! that breaks the PDA derivation panics, and a duplicate fails there as the system
 //! program's anonymous `Custom(0)`. Instead the new account is an `UncheckedAccount` at its
 //! seeds, its constraint requires [`is_vacant`] with the instruction's own error, and the
-//! handler — which runs only after every constraint and `validate()` passed — calls
-//! [`create`].
+//! handler — which runs only after every constraint and `validate()` passed — checks the
+//! address with [`canonical_vacant`] and calls [`create`].
 
 use anchor_lang::prelude::*;
 use anchor_lang::system_program::{self, Allocate, Assign, CreateAccount, Transfer};
+
+use crate::errors::ServiceabilityError;
+use crate::pda;
 
 /// Whether nothing lives at this address yet: owned by the system program with no data.
 /// It may hold lamports (anyone can send lamports to an address); [`create`] keeps them.
 pub fn is_vacant(account: &AccountInfo) -> bool {
     account.owner == &system_program::ID && account.data_is_empty()
+}
+
+/// The canonical bump of `account` after checking that it is the canonical PDA of `seeds`
+/// (else Anchor's `ConstraintSeeds`, see [`pda::canonical_bump`]) and [`is_vacant`] (else
+/// `occupied`, the instruction's own error).
+pub fn canonical_vacant<const N: usize>(
+    account: &AccountInfo,
+    seeds: &[&[u8]; N],
+    name: &str,
+    occupied: ServiceabilityError,
+) -> Result<u8> {
+    let bump = pda::canonical_bump(account, seeds, name)?;
+    if !is_vacant(account) {
+        return Err(occupied.into());
+    }
+    Ok(bump)
 }
 
 /// Creates the program-owned account `new_account` at the PDA signed by `signer_seeds`,

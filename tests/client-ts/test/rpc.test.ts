@@ -50,11 +50,10 @@ import {
     fetchTunnelClaim,
     fetchUser,
     findAdminProposalPda,
-    findGlobalStatePda,
     findReservationPda,
     findUserPda,
     getAcceptAdminInstructionAsync,
-    getCloseReservationInstructionAsync,
+    getCloseReservationInstruction,
     getProposeAdminInstructionAsync,
     getReservationCreatedDecoder,
     getReserveConnectionInstructionAsync,
@@ -70,6 +69,7 @@ import {
     fromAnchor,
     fromGenerated,
     fund,
+    GLOBAL_STATE_ADDRESS,
     idl,
     roleKeypair,
     serve,
@@ -167,8 +167,23 @@ async function refused(payer: KeyPairSigner, instruction: Instruction) {
     throw new Error('the transaction was accepted');
 }
 
+test("the IDL's GLOBAL_STATE_ADDRESS is the PDA of its seed, and the generated builders use it", async () => {
+    const [derived] = await getProgramDerivedAddress({
+        programAddress: SERVICEABILITY_PROGRAM_ADDRESS,
+        seeds: ['globalstate'],
+    });
+    assert.equal(GLOBAL_STATE_ADDRESS, derived);
+    const instruction = await getReserveConnectionInstructionAsync({
+        authority: keys.authority.signer,
+        device,
+        clientIp: new Uint8Array([10, 9, 9, 9]),
+        ttlSecs: null,
+    });
+    assert.equal(instruction.accounts[1].address, GLOBAL_STATE_ADDRESS);
+});
+
 test('GlobalState, a Device, a Reservation and a User read and decode with the generated client', async () => {
-    const [globalStateAddress] = await findGlobalStatePda();
+    const globalStateAddress = GLOBAL_STATE_ADDRESS;
     const globalState = await fetchGlobalState(rpc, globalStateAddress);
     assert.equal(globalState.data.admin, keys.admin.signer.address);
     if (cluster) {
@@ -207,7 +222,7 @@ test('GlobalState, a Device, a Reservation and a User read and decode with the g
 });
 
 test("the same accounts decode identically with @coral-xyz/anchor's coder", async () => {
-    const [globalState] = await findGlobalStatePda();
+    const globalState = GLOBAL_STATE_ADDRESS;
     const [reservation] = await findReservationPda({ device, clientIp: RESERVED_IP });
     const [user] = await findUserPda({ device, clientIp: USER_IP });
     const accounts: Array<[string, Address, (rpc: any, address: Address) => Promise<{ data: object }>]> = [
@@ -236,7 +251,8 @@ test('reserve_connection and close_reservation built with the generated client m
     assert.ok(created.exists);
     assert.equal(created.data.expiresAt, 0n, 'no TTL: never expires');
 
-    const close = await getCloseReservationInstructionAsync({ authority, device, reservation, payer: authority.address });
+    // GlobalState is an address in the IDL, so the builder needs no derivation: it is synchronous.
+    const close = getCloseReservationInstruction({ authority, device, reservation, payer: authority.address });
     await send(authority, close);
     assert.equal((await fetchDevice(rpc, device)).data.reservedSeats, before);
     assert.equal((await fetchMaybeReservation(rpc, reservation)).exists, false);
@@ -295,7 +311,7 @@ test('a program failure comes back as a validator reports it, named by the gener
     assert.ok(isServiceabilityError(error.cause, message, SERVICEABILITY_ERROR__NOT_RESERVATION_AUTHORITY));
     assert.match(getServiceabilityErrorMessage(SERVICEABILITY_ERROR__NOT_RESERVATION_AUTHORITY), /reservation authority/);
     assert.equal((await fetchDevice(rpc, device)).data.reservedSeats, 1, 'nothing was reserved');
-    assert.ok(isSome((await fetchGlobalState(rpc, (await findGlobalStatePda())[0])).data.reservationAuthority));
+    assert.ok(isSome((await fetchGlobalState(rpc, GLOBAL_STATE_ADDRESS)).data.reservationAuthority));
 });
 
 test('a duplicate reservation is refused by name before anything is created', async () => {
@@ -338,7 +354,7 @@ test('the admin hands over in two steps with the generated builders', async () =
     assert.ok(isServiceabilityError(error.cause, message, SERVICEABILITY_ERROR__NOT_PROPOSED_ADMIN));
 
     await send(successor, await getAcceptAdminInstructionAsync({ newAdmin: successor, previousAdmin: admin.address }));
-    const [globalState] = await findGlobalStatePda();
+    const globalState = GLOBAL_STATE_ADDRESS;
     assert.equal((await fetchGlobalState(rpc, globalState)).data.admin, successor.address);
     assert.equal((await fetchMaybeAdminProposal(rpc, proposal)).exists, false);
 

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { createSolanaRpc, devnet, isOption, lamports, unwrapOption, type Address, type Signature } from '@solana/kit';
+import { address, createSolanaRpc, devnet, isOption, lamports, unwrapOption, type Address, type Signature } from '@solana/kit';
 import { BorshAccountsCoder, type Idl } from '@coral-xyz/anchor';
 import { BgpStatus, DeviceStatus, UserStatus } from '../generated/index.ts';
 
@@ -16,6 +16,12 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 export const repository = join(here, '..', '..', '..');
 export const fixturesDir = join(repository, 'tests', 'fixtures');
 export const idl: Idl = JSON.parse(readFileSync(join(repository, 'idl', 'serviceability.json'), 'utf8'));
+
+/** GlobalState's address, as the IDL gives it (a constant of the program: it is checked as an
+ * address, not re-derived, so the IDL carries the address rather than PDA seeds). */
+export const GLOBAL_STATE_ADDRESS: Address = address(
+    (idl.constants ?? []).find((constant) => constant.name === 'GLOBAL_STATE_ADDRESS')!.value,
+);
 export const binary = process.env.SERVICEABILITY_BIN ?? join(repository, 'target', 'debug', 'serviceability');
 
 /** Current and legacy (before the 17-byte BGP block) User account lengths. */

@@ -1,5 +1,6 @@
 //! `init`, `authority`, `allowlist`, `reservations pause|resume`: the admin's commands.
 
+use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use serde_json::json;
 use serviceability_client::chain;
@@ -198,12 +199,71 @@ pub fn allowlist(context: &mut Context, command: &AllowlistCommand) -> CliResult
         Submission::DryRun(outcome) => return Ok(outcome),
     };
     let state = state_view(context)?;
-    Ok(written(
-        &signature,
-        &summary,
-        json!({ "foundation_allowlist": state.foundation_allowlist }),
-        "",
-    ))
+    let mut value = json!({ "foundation_allowlist": state.foundation_allowlist });
+    let mut details = String::new();
+    if let AllowlistCommand::Remove { key } = command {
+        // Leaving the allowlist takes away the foundation's powers, not the device roles
+        // the key was given: say which remain and how to rotate them.
+        let roles = roles_held(context, key)?;
+        details = roles_text(key, &roles);
+        value["devices_with_roles"] = json!(roles);
+    }
+    Ok(written(&signature, &summary, value, &details))
+}
+
+/// A device on which a key still holds a role.
+#[derive(serde::Serialize)]
+struct DeviceRoles {
+    code: String,
+    address: String,
+    /// `metrics_publisher` (writes its users' BGP status) and/or `owner` (receives its rent).
+    roles: Vec<&'static str>,
+}
+
+fn roles_held(context: &Context, key: &Pubkey) -> CliResult<Vec<DeviceRoles>> {
+    let mut held = Vec::new();
+    for (address, device) in chain::devices(context.cluster())? {
+        let roles: Vec<_> = [
+            (device.metrics_publisher == *key, "metrics_publisher"),
+            (device.owner == *key, "owner"),
+        ]
+        .into_iter()
+        .filter_map(|(holds, role)| holds.then_some(role))
+        .collect();
+        if !roles.is_empty() {
+            held.push(DeviceRoles {
+                code: device.code,
+                address: address.to_string(),
+                roles,
+            });
+        }
+    }
+    Ok(held)
+}
+
+fn roles_text(key: &Pubkey, roles: &[DeviceRoles]) -> String {
+    if roles.is_empty() {
+        return format!("{key} holds no role on any device");
+    }
+    let mut text = format!(
+        "{key} still holds roles on {} device(s); rotate them with a foundation key:",
+        roles.len()
+    );
+    for device in roles {
+        let flags: Vec<String> = device
+            .roles
+            .iter()
+            .map(|role| format!("--{} <NEW_KEY>", role.replace('_', "-")))
+            .collect();
+        text.push_str(&format!(
+            "\n  {} ({}): serviceability device update {} {}",
+            device.code,
+            device.roles.join(", ").replace('_', " "),
+            device.code,
+            flags.join(" ")
+        ));
+    }
+    text
 }
 
 /// `reservations pause|resume`

@@ -62,21 +62,24 @@ pub fn run(context: &mut Context, command: &DeviceCommand) -> CliResult<Outcome>
             status,
             metrics_publisher,
             public_ip,
+            owner,
         } => {
             let args = UpdateDeviceArgs {
                 public_ip: public_ip.map(|ip| ip.octets()),
                 status: status.map(device_status),
                 max_users: *max_users,
                 metrics_publisher: *metrics_publisher,
+                owner: *owner,
             };
             if args.public_ip.is_none()
                 && args.status.is_none()
                 && args.max_users.is_none()
                 && args.metrics_publisher.is_none()
+                && args.owner.is_none()
             {
                 return Err(CliError::input(
-                    "nothing to update: pass --max-users, --status, --metrics-publisher or \
-                     --public-ip",
+                    "nothing to update: pass --max-users, --status, --metrics-publisher, \
+                     --public-ip or --owner",
                 ));
             }
             let (address, before) = context.device(device)?;

@@ -48,15 +48,18 @@ pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Outcome> {
                 }
             }
             let tunnel = *tunnel_net;
-            if let Some(claim) = chain::tunnel_claim(context.cluster(), &device, &tunnel)? {
-                return Err(CliError::chain(format!(
-                    "the tunnel {tunnel_net} is already in use on {} by the user {}: two users \
-                     on one tunnel network would share the BGP peer address {}, and the \
-                     device could not tell their sessions apart. Choose another tunnel network",
-                    state.code,
-                    claim.user,
-                    tunnel.bgp_peer_ip()
-                )));
+            for network in tunnel.claim_networks() {
+                if let Some(claim) = chain::tunnel_claim(context.cluster(), &device, network)? {
+                    return Err(CliError::chain(format!(
+                        "the tunnel {tunnel_net} overlaps the tunnel of the user {} on {} (both \
+                         cover {}/31): two users with overlapping tunnels would share an \
+                         address, and the device could not tell their BGP sessions apart. \
+                         Choose another tunnel network",
+                        claim.user,
+                        state.code,
+                        std::net::Ipv4Addr::from(network),
+                    )));
+                }
             }
             let authority = context.signer_pubkey()?;
             let owner = owner.unwrap_or(authority);
@@ -101,17 +104,11 @@ pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Outcome> {
             let (device, state, record) = existing(context, seat)?;
             let authority = context.signer_pubkey()?;
             let tunnel = &record.user.tunnel_net;
-            let mut instructions = Vec::new();
-            if chain::tunnel_claim(context.cluster(), &device, tunnel)?.is_none() {
-                // A user from before tunnel claims: claim its network first, in the same
-                // transaction, so that the deletion can release it.
-                instructions.push(ix::claim_tunnel_net(
-                    authority,
-                    device,
-                    seat.client_ip,
-                    tunnel,
-                ));
-            }
+            // Users from before tunnel claims: this one claims its /31s first, and every
+            // other user still on one of them is recorded on its claim, in the same
+            // transaction, so the deletion releases nothing another user still has.
+            let mut instructions =
+                chain::claims_before_deleting(context.cluster(), authority, &device, &record.user)?;
             instructions.push(ix::delete_user(
                 authority,
                 device,

@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::{ADMIN_PROPOSAL_SEED, GLOBAL_STATE_SEED};
+use crate::constants::{ADMIN_PROPOSAL_SEED, GLOBAL_STATE_ADDRESS};
 use crate::errors::ServiceabilityError;
 use crate::events::{emit_event, AuthorityChanged, AuthorityKind};
 use crate::state::{AdminProposal, GlobalState};
@@ -11,7 +11,7 @@ pub struct AcceptAdmin<'info> {
     /// The proposed admin, proving it holds the key before it becomes admin.
     pub new_admin: Signer<'info>,
     /// The GlobalState PDA.
-    #[account(mut, seeds = [GLOBAL_STATE_SEED], bump = global_state.bump)]
+    #[account(mut, address = GLOBAL_STATE_ADDRESS)]
     pub global_state: Account<'info, GlobalState>,
     /// The pending AdminProposal, closed here.
     #[account(
@@ -29,7 +29,16 @@ pub struct AcceptAdmin<'info> {
 }
 
 impl AcceptAdmin<'_> {
+    fn validate(&self) -> Result<()> {
+        require!(
+            Clock::get()?.unix_timestamp <= self.admin_proposal.expires_at(),
+            ServiceabilityError::AdminProposalExpired
+        );
+        Ok(())
+    }
+
     /// Makes the signer admin and closes the proposal.
+    #[access_control(ctx.accounts.validate())]
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let global_state = &mut ctx.accounts.global_state;
         let previous = global_state.admin;

@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::{GLOBAL_STATE_SEED, MAX_FOUNDATION_KEYS};
+use crate::constants::{GLOBAL_STATE_ADDRESS, MAX_FOUNDATION_KEYS};
 use crate::errors::ServiceabilityError;
 use crate::events::{emit_event, FoundationAllowlistChanged};
 use crate::state::GlobalState;
@@ -13,8 +13,7 @@ pub struct AddFoundationKey<'info> {
     /// The GlobalState PDA.
     #[account(
         mut,
-        seeds = [GLOBAL_STATE_SEED],
-        bump = global_state.bump,
+        address = GLOBAL_STATE_ADDRESS,
         has_one = admin @ ServiceabilityError::NotAdmin,
     )]
     pub global_state: Account<'info, GlobalState>,

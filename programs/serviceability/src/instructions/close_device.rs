@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::{DEVICE_SEED, GLOBAL_STATE_SEED};
+use crate::constants::{DEVICE_SEED, GLOBAL_STATE_ADDRESS};
 use crate::errors::ServiceabilityError;
 use crate::events::{emit_event, DeviceClosed};
 use crate::state::{Device, GlobalState};
@@ -12,8 +12,7 @@ pub struct CloseDevice<'info> {
     pub foundation: Signer<'info>,
     /// The GlobalState PDA.
     #[account(
-        seeds = [GLOBAL_STATE_SEED],
-        bump = global_state.bump,
+        address = GLOBAL_STATE_ADDRESS,
         constraint = global_state.is_foundation(foundation.key) @ ServiceabilityError::NotFoundationMember,
     )]
     pub global_state: Account<'info, GlobalState>,

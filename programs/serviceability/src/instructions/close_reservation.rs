@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::{DEVICE_SEED, GLOBAL_STATE_SEED, RESERVATION_SEED};
+use crate::constants::{DEVICE_SEED, GLOBAL_STATE_ADDRESS, RESERVATION_SEED};
 use crate::errors::ServiceabilityError;
 use crate::events::{emit_event, ReservationCloseReason, ReservationClosed};
 use crate::state::{Device, GlobalState, Reservation};
@@ -12,8 +12,7 @@ pub struct CloseReservation<'info> {
     pub authority: Signer<'info>,
     /// The GlobalState PDA.
     #[account(
-        seeds = [GLOBAL_STATE_SEED],
-        bump = global_state.bump,
+        address = GLOBAL_STATE_ADDRESS,
         constraint = global_state.can_manage_reservations(authority.key) @ ServiceabilityError::NotReservationAuthority,
     )]
     pub global_state: Account<'info, GlobalState>,

@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::{DEVICE_SEED, GLOBAL_STATE_SEED};
+use crate::constants::{DEVICE_SEED, GLOBAL_STATE_ADDRESS};
 use crate::errors::ServiceabilityError;
 use crate::events::{emit_event, DeviceCreated};
 use crate::ipv4::is_valid_public_ip;
@@ -29,22 +29,21 @@ pub struct CreateDevice<'info> {
     pub foundation: Signer<'info>,
     /// The GlobalState PDA.
     #[account(
-        seeds = [GLOBAL_STATE_SEED],
-        bump = global_state.bump,
+        address = GLOBAL_STATE_ADDRESS,
         constraint = global_state.is_foundation(foundation.key) @ ServiceabilityError::NotFoundationMember,
-        // Here, not in validate(): the device's address is derived from the code next, and
-        // a seed over 32 bytes would abort the derivation.
+        // Before anything else: the device's address is derived from the code, and a seed
+        // over 32 bytes is no PDA seed at all.
         constraint = Device::is_valid_code(&args.code) @ ServiceabilityError::InvalidDeviceCode,
     )]
     pub global_state: Account<'info, GlobalState>,
     /// The Device PDA, created here (in status `Pending`).
-    /// CHECK: the seeds pin the address; it must be vacant, else `DeviceAlreadyExists`.
-    #[account(
-        mut,
-        seeds = [DEVICE_SEED, args.code.as_bytes()],
-        bump,
-        constraint = vacant::is_vacant(&device) @ ServiceabilityError::DeviceAlreadyExists,
+    /// CHECK: the handler checks the canonical address; it must be vacant, else
+    /// `DeviceAlreadyExists`. (The seeds are for the IDL; see `pda`.)
+    #[cfg_attr(
+        feature = "idl-build",
+        account(mut, seeds = [DEVICE_SEED, args.code.as_bytes()], bump)
     )]
+    #[cfg_attr(not(feature = "idl-build"), account(mut))]
     pub device: UncheckedAccount<'info>,
     /// The system program, which creates the account.
     pub system_program: Program<'info, System>,
@@ -68,7 +67,12 @@ impl CreateDevice<'_> {
     pub fn handler(ctx: Context<Self>, args: CreateDeviceArgs) -> Result<()> {
         let accounts = ctx.accounts;
         let owner = accounts.foundation.key();
-        let bump = ctx.bumps.device;
+        let bump = vacant::canonical_vacant(
+            &accounts.device,
+            &[DEVICE_SEED, args.code.as_bytes()],
+            "device",
+            ServiceabilityError::DeviceAlreadyExists,
+        )?;
         vacant::create(
             &accounts.device,
             &accounts.foundation,

@@ -1,16 +1,17 @@
 use anchor_lang::prelude::*;
 
 use super::close_reservation::emit_reservation_closed;
-use crate::constants::{
-    DEVICE_SEED, GLOBAL_STATE_SEED, RESERVATION_SEED, TUNNEL_CLAIM_SEED, USER_SEED,
-};
+#[cfg(feature = "idl-build")]
+use crate::constants::TUNNEL_CLAIM_SEED;
+use crate::constants::{DEVICE_SEED, GLOBAL_STATE_ADDRESS, RESERVATION_SEED, USER_SEED};
 use crate::errors::ServiceabilityError;
 use crate::events::{emit_event, ReservationCloseReason, UserCreated};
 use crate::ipv4::is_valid_client_ip;
+use crate::pda;
 use crate::state::{
-    BgpStatus, Device, DeviceStatus, GlobalState, Reservation, TunnelClaim, TunnelNet, User,
-    UserStatus,
+    BgpStatus, Device, DeviceStatus, GlobalState, Reservation, TunnelNet, User, UserStatus,
 };
+use crate::tunnel_claims::TunnelClaims;
 use crate::vacant;
 
 /// Accounts of `create_user`.
@@ -22,8 +23,7 @@ pub struct CreateUser<'info> {
     pub authority: Signer<'info>,
     /// The GlobalState PDA.
     #[account(
-        seeds = [GLOBAL_STATE_SEED],
-        bump = global_state.bump,
+        address = GLOBAL_STATE_ADDRESS,
         constraint = global_state.can_manage_users(authority.key) @ ServiceabilityError::NotActivatorAuthority,
     )]
     pub global_state: Account<'info, GlobalState>,
@@ -31,29 +31,41 @@ pub struct CreateUser<'info> {
     #[account(mut, seeds = [DEVICE_SEED, device.code.as_bytes()], bump = device.bump)]
     pub device: Account<'info, Device>,
     /// The User PDA for `(device, client_ip)`, created here.
-    /// CHECK: the seeds pin the address; it must be vacant, else `UserAlreadyExists`.
-    #[account(
-        mut,
-        seeds = [USER_SEED, device.key().as_ref(), client_ip.as_ref()],
-        bump,
-        constraint = vacant::is_vacant(&user) @ ServiceabilityError::UserAlreadyExists,
+    /// CHECK: the handler checks the canonical address; it must be vacant, else
+    /// `UserAlreadyExists`. (The seeds are for the IDL; see `pda`.)
+    #[cfg_attr(
+        feature = "idl-build",
+        account(mut, seeds = [USER_SEED, device.key().as_ref(), client_ip.as_ref()], bump)
     )]
+    #[cfg_attr(not(feature = "idl-build"), account(mut))]
     pub user: UncheckedAccount<'info>,
-    /// The TunnelClaim PDA for `(device, tunnel_net.network)`, created here: no two users of
-    /// a device share a BGP peer address.
-    /// CHECK: the seeds pin the address; it must be vacant, else `TunnelNetInUse`.
-    #[account(
-        mut,
-        seeds = [TUNNEL_CLAIM_SEED, device.key().as_ref(), tunnel_net.network.as_ref()],
-        bump,
-        constraint = vacant::is_vacant(&tunnel_claim) @ ServiceabilityError::TunnelNetInUse,
+    /// The TunnelClaim PDA of the tunnel's network `(device, tunnel_net.network)`, created
+    /// here: no two users of a device have overlapping tunnels.
+    /// CHECK: the handler checks the canonical address; it must be vacant, else
+    /// `TunnelNetInUse`. (The seeds are for the IDL; see `pda`.)
+    #[cfg_attr(
+        feature = "idl-build",
+        account(mut, seeds = [TUNNEL_CLAIM_SEED, device.key().as_ref(), tunnel_net.network.as_ref()], bump)
     )]
+    #[cfg_attr(not(feature = "idl-build"), account(mut))]
     pub tunnel_claim: UncheckedAccount<'info>,
+    /// For a /30 tunnel, the TunnelClaim PDA of its second /31, created here:
+    /// `["tunnel", device, network + 2]` (the last octet plus 2). Omitted for a /31
+    /// (`TunnelClaimMismatch` otherwise).
+    /// CHECK: the handler checks the canonical address; it must be vacant, else
+    /// `TunnelNetInUse`.
+    #[account(mut)]
+    pub second_tunnel_claim: Option<UncheckedAccount<'info>>,
     /// The Reservation PDA for `(device, client_ip)`. Always passed, so a reserved seat can
     /// never be left behind and counted twice: when a Reservation exists here it is consumed
     /// (closed) and its seat becomes the user's.
-    /// CHECK: the seeds pin the address; the handler loads it as a Reservation when it exists.
-    #[account(mut, seeds = [RESERVATION_SEED, device.key().as_ref(), client_ip.as_ref()], bump)]
+    /// CHECK: the handler checks the canonical address and loads it as a Reservation when
+    /// it exists. (The seeds are for the IDL; see `pda`.)
+    #[cfg_attr(
+        feature = "idl-build",
+        account(mut, seeds = [RESERVATION_SEED, device.key().as_ref(), client_ip.as_ref()], bump)
+    )]
+    #[cfg_attr(not(feature = "idl-build"), account(mut))]
     pub reservation: UncheckedAccount<'info>,
     /// Receives the consumed reservation's rent: required when a reservation exists, and
     /// must then be its recorded payer.
@@ -94,11 +106,30 @@ impl<'info> CreateUser<'info> {
             device,
             user,
             tunnel_claim,
+            second_tunnel_claim,
             reservation,
             reservation_payer,
             system_program,
             ..
         } = ctx.accounts;
+        let device_key = device.key();
+        let user_bump = vacant::canonical_vacant(
+            user,
+            &[USER_SEED, device_key.as_ref(), client_ip.as_ref()],
+            "user",
+            ServiceabilityError::UserAlreadyExists,
+        )?;
+        let claims = TunnelClaims::vacant(
+            &device_key,
+            &tunnel_net,
+            tunnel_claim,
+            second_tunnel_claim.as_deref(),
+        )?;
+        pda::canonical_bump(
+            reservation,
+            &[RESERVATION_SEED, device_key.as_ref(), client_ip.as_ref()],
+            "reservation",
+        )?;
         let now = Clock::get()?.unix_timestamp;
 
         let consumed = if reservation.owner == &crate::ID {
@@ -126,13 +157,16 @@ impl<'info> CreateUser<'info> {
             None
         };
 
-        let device_key = device.key();
-        let bump = ctx.bumps.user;
         vacant::create(
             user,
             authority,
             system_program,
-            &[USER_SEED, device_key.as_ref(), client_ip.as_ref(), &[bump]],
+            &[
+                USER_SEED,
+                device_key.as_ref(),
+                client_ip.as_ref(),
+                &[user_bump],
+            ],
             User::SPACE,
             &User {
                 owner,
@@ -142,29 +176,13 @@ impl<'info> CreateUser<'info> {
                 status: UserStatus::Activated,
                 created_at: now,
                 payer: authority.key(),
-                bump,
+                bump: user_bump,
                 bgp_status: BgpStatus::Unknown,
                 last_bgp_up_at: 0,
                 last_bgp_reported_at: 0,
             },
         )?;
-        let bump = ctx.bumps.tunnel_claim;
-        vacant::create(
-            tunnel_claim,
-            authority,
-            system_program,
-            &[
-                TUNNEL_CLAIM_SEED,
-                device_key.as_ref(),
-                tunnel_net.network.as_ref(),
-                &[bump],
-            ],
-            8 + TunnelClaim::INIT_SPACE,
-            &TunnelClaim {
-                user: user.key(),
-                bump,
-            },
-        )?;
+        claims.create(&device_key, user.key, authority, system_program)?;
         // The reservation is closed after the creations: closing moves lamports by hand, and a
         // CPI after that, when the reservation's payer is also the authority, would see the
         // payer's lamports grow without the reservation's shrinking (UnbalancedInstruction).

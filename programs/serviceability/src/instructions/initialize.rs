@@ -1,7 +1,7 @@
 use anchor_lang::prelude::*;
 use anchor_lang::solana_program::bpf_loader_upgradeable;
 
-use crate::constants::GLOBAL_STATE_SEED;
+use crate::constants::{GLOBAL_STATE_ADDRESS, GLOBAL_STATE_BUMP, GLOBAL_STATE_SEED};
 use crate::errors::ServiceabilityError;
 use crate::events::{emit_event, GlobalStateInitialized};
 use crate::state::GlobalState;
@@ -28,11 +28,10 @@ pub struct Initialize<'info> {
     )]
     pub program_data: Account<'info, ProgramData>,
     /// The GlobalState PDA, created here.
-    /// CHECK: the seeds pin the address; it must be vacant, else `AlreadyInitialized`.
+    /// CHECK: the address is the PDA's constant; it must be vacant, else `AlreadyInitialized`.
     #[account(
         mut,
-        seeds = [GLOBAL_STATE_SEED],
-        bump,
+        address = GLOBAL_STATE_ADDRESS,
         constraint = vacant::is_vacant(&global_state) @ ServiceabilityError::AlreadyInitialized,
     )]
     pub global_state: UncheckedAccount<'info>,
@@ -45,7 +44,7 @@ impl Initialize<'_> {
     pub fn handler(ctx: Context<Self>) -> Result<()> {
         let accounts = ctx.accounts;
         let admin = accounts.admin.key();
-        let bump = ctx.bumps.global_state;
+        let bump = GLOBAL_STATE_BUMP;
         vacant::create(
             &accounts.global_state,
             &accounts.admin,

@@ -1,8 +1,9 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::{ADMIN_PROPOSAL_SEED, GLOBAL_STATE_SEED};
+use crate::constants::{ADMIN_PROPOSAL_SEED, ADMIN_PROPOSAL_TTL_SECS, GLOBAL_STATE_ADDRESS};
 use crate::errors::ServiceabilityError;
 use crate::events::{emit_event, AdminProposed};
+use crate::pda;
 use crate::state::{AdminProposal, GlobalState};
 use crate::vacant;
 
@@ -15,14 +16,15 @@ pub struct ProposeAdmin<'info> {
     pub admin: Signer<'info>,
     /// The GlobalState PDA.
     #[account(
-        seeds = [GLOBAL_STATE_SEED],
-        bump = global_state.bump,
+        address = GLOBAL_STATE_ADDRESS,
         has_one = admin @ ServiceabilityError::NotAdmin,
     )]
     pub global_state: Account<'info, GlobalState>,
     /// The AdminProposal PDA: created, overwritten, or (withdrawal) closed here.
-    /// CHECK: the seeds pin the address; the handler loads it only when this program owns it.
-    #[account(mut, seeds = [ADMIN_PROPOSAL_SEED], bump)]
+    /// CHECK: the handler checks the canonical address and loads it only when this program
+    /// owns it. (The seeds are for the IDL; see `pda`.)
+    #[cfg_attr(feature = "idl-build", account(mut, seeds = [ADMIN_PROPOSAL_SEED], bump))]
+    #[cfg_attr(not(feature = "idl-build"), account(mut))]
     pub admin_proposal: UncheckedAccount<'info>,
     /// The system program, which creates the proposal.
     pub system_program: Program<'info, System>,
@@ -54,10 +56,15 @@ impl<'info> ProposeAdmin<'info> {
     #[access_control(ctx.accounts.validate(&proposed_admin))]
     pub fn handler(ctx: Context<'info, Self>, proposed_admin: Option<Pubkey>) -> Result<()> {
         let accounts = ctx.accounts;
+        let bump = pda::canonical_bump(
+            &accounts.admin_proposal,
+            &[ADMIN_PROPOSAL_SEED],
+            "admin_proposal",
+        )?;
         let now = Clock::get()?.unix_timestamp;
+        let mut expires_at = 0;
         match proposed_admin {
             Some(key) if vacant::is_vacant(&accounts.admin_proposal) => {
-                let bump = ctx.bumps.admin_proposal;
                 vacant::create(
                     &accounts.admin_proposal,
                     &accounts.admin,
@@ -70,12 +77,14 @@ impl<'info> ProposeAdmin<'info> {
                         bump,
                     },
                 )?;
+                expires_at = now.saturating_add(ADMIN_PROPOSAL_TTL_SECS);
             }
             Some(key) => {
                 let mut proposal = Account::<AdminProposal>::try_from(&accounts.admin_proposal)?;
                 proposal.proposed_admin = key;
                 proposal.proposed_at = now;
                 proposal.exit(&crate::ID)?;
+                expires_at = proposal.expires_at();
             }
             None => {
                 Account::<AdminProposal>::try_from(&accounts.admin_proposal)?
@@ -85,6 +94,7 @@ impl<'info> ProposeAdmin<'info> {
         emit_event(AdminProposed {
             admin: accounts.admin.key(),
             proposed_admin,
+            expires_at,
         });
         Ok(())
     }

@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::GLOBAL_STATE_SEED;
+use crate::constants::GLOBAL_STATE_ADDRESS;
 use crate::errors::ServiceabilityError;
 use crate::events::{emit_event, FoundationAllowlistChanged};
 use crate::state::GlobalState;
@@ -13,8 +13,7 @@ pub struct RemoveFoundationKey<'info> {
     /// The GlobalState PDA.
     #[account(
         mut,
-        seeds = [GLOBAL_STATE_SEED],
-        bump = global_state.bump,
+        address = GLOBAL_STATE_ADDRESS,
         has_one = admin @ ServiceabilityError::NotAdmin,
     )]
     pub global_state: Account<'info, GlobalState>,

@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::{DEVICE_SEED, GLOBAL_STATE_SEED, RESERVATION_SEED, USER_SEED};
+use crate::constants::{DEVICE_SEED, GLOBAL_STATE_ADDRESS, RESERVATION_SEED, USER_SEED};
 use crate::errors::ServiceabilityError;
 use crate::events::{emit_event, ReservationCreated};
 use crate::ipv4::is_valid_client_ip;
@@ -16,8 +16,7 @@ pub struct ReserveConnection<'info> {
     pub authority: Signer<'info>,
     /// The GlobalState PDA.
     #[account(
-        seeds = [GLOBAL_STATE_SEED],
-        bump = global_state.bump,
+        address = GLOBAL_STATE_ADDRESS,
         constraint = global_state.can_manage_reservations(authority.key) @ ServiceabilityError::NotReservationAuthority,
         constraint = !global_state.reservations_paused @ ServiceabilityError::ReservationsPaused,
     )]
@@ -31,20 +30,20 @@ pub struct ReserveConnection<'info> {
     )]
     pub device: Account<'info, Device>,
     /// The Reservation PDA for `(device, client_ip)`, created here.
-    /// CHECK: the seeds pin the address; it must be vacant, else `ReservationAlreadyExists`.
-    #[account(
-        mut,
-        seeds = [RESERVATION_SEED, device.key().as_ref(), client_ip.as_ref()],
-        bump,
-        constraint = vacant::is_vacant(&reservation) @ ServiceabilityError::ReservationAlreadyExists,
+    /// CHECK: the handler checks the canonical address; it must be vacant, else
+    /// `ReservationAlreadyExists`. (The seeds are for the IDL; see `pda`.)
+    #[cfg_attr(
+        feature = "idl-build",
+        account(mut, seeds = [RESERVATION_SEED, device.key().as_ref(), client_ip.as_ref()], bump)
     )]
+    #[cfg_attr(not(feature = "idl-build"), account(mut))]
     pub reservation: UncheckedAccount<'info>,
     /// The User PDA for `(device, client_ip)`, which must not exist yet.
-    /// CHECK: the seeds pin the address; it must be vacant, else `UserAlreadyExists`.
-    #[account(
-        seeds = [USER_SEED, device.key().as_ref(), client_ip.as_ref()],
-        bump,
-        constraint = vacant::is_vacant(&user) @ ServiceabilityError::UserAlreadyExists,
+    /// CHECK: the handler checks the canonical address; it must be vacant, else
+    /// `UserAlreadyExists`. (The seeds are for the IDL; see `pda`.)
+    #[cfg_attr(
+        feature = "idl-build",
+        account(seeds = [USER_SEED, device.key().as_ref(), client_ip.as_ref()], bump)
     )]
     pub user: UncheckedAccount<'info>,
     /// The system program, which creates the account.
@@ -76,22 +75,34 @@ impl ReserveConnection<'_> {
         };
         let accounts = ctx.accounts;
         let device = &mut accounts.device;
+        let device_key = device.key();
+        let bump = vacant::canonical_vacant(
+            &accounts.reservation,
+            &[RESERVATION_SEED, device_key.as_ref(), client_ip.as_ref()],
+            "reservation",
+            ServiceabilityError::ReservationAlreadyExists,
+        )?;
+        vacant::canonical_vacant(
+            &accounts.user,
+            &[USER_SEED, device_key.as_ref(), client_ip.as_ref()],
+            "user",
+            ServiceabilityError::UserAlreadyExists,
+        )?;
         device.reserve_seat()?;
         let payer = accounts.authority.key();
-        let bump = ctx.bumps.reservation;
         vacant::create(
             &accounts.reservation,
             &accounts.authority,
             &accounts.system_program,
             &[
                 RESERVATION_SEED,
-                device.key().as_ref(),
+                device_key.as_ref(),
                 client_ip.as_ref(),
                 &[bump],
             ],
             8 + Reservation::INIT_SPACE,
             &Reservation {
-                device: device.key(),
+                device: device_key,
                 client_ip,
                 payer,
                 reserved_at: now,
@@ -100,7 +111,7 @@ impl ReserveConnection<'_> {
             },
         )?;
         emit_event(ReservationCreated {
-            device: device.key(),
+            device: device_key,
             reservation: accounts.reservation.key(),
             client_ip,
             payer,

@@ -1,6 +1,6 @@
 use anchor_lang::prelude::*;
 
-use crate::constants::{DEVICE_SEED, GLOBAL_STATE_SEED};
+use crate::constants::{DEVICE_SEED, GLOBAL_STATE_ADDRESS};
 use crate::errors::ServiceabilityError;
 use crate::events::{emit_event, DeviceUpdated};
 use crate::ipv4::is_valid_public_ip;
@@ -18,6 +18,9 @@ pub struct UpdateDeviceArgs {
     pub max_users: Option<u16>,
     /// New metrics publisher.
     pub metrics_publisher: Option<Pubkey>,
+    /// New owner: the key that receives the device's rent when it is closed (for instance
+    /// when the foundation key that created it leaves the allowlist).
+    pub owner: Option<Pubkey>,
 }
 
 /// Accounts of `update_device`.
@@ -27,8 +30,7 @@ pub struct UpdateDevice<'info> {
     pub foundation: Signer<'info>,
     /// The GlobalState PDA.
     #[account(
-        seeds = [GLOBAL_STATE_SEED],
-        bump = global_state.bump,
+        address = GLOBAL_STATE_ADDRESS,
         constraint = global_state.is_foundation(foundation.key) @ ServiceabilityError::NotFoundationMember,
     )]
     pub global_state: Account<'info, GlobalState>,
@@ -44,12 +46,14 @@ impl UpdateDevice<'_> {
             status,
             max_users,
             metrics_publisher,
+            owner,
         } = args;
         require!(
             public_ip.is_some()
                 || status.is_some()
                 || max_users.is_some()
-                || metrics_publisher.is_some(),
+                || metrics_publisher.is_some()
+                || owner.is_some(),
             ServiceabilityError::NothingToUpdate
         );
         require!(
@@ -57,7 +61,7 @@ impl UpdateDevice<'_> {
             ServiceabilityError::InvalidPublicIp
         );
         require!(
-            *metrics_publisher != Some(Pubkey::default()),
+            *metrics_publisher != Some(Pubkey::default()) && *owner != Some(Pubkey::default()),
             ServiceabilityError::InvalidAuthority
         );
         Ok(())
@@ -79,6 +83,9 @@ impl UpdateDevice<'_> {
         if let Some(metrics_publisher) = args.metrics_publisher {
             device.metrics_publisher = metrics_publisher;
         }
+        if let Some(owner) = args.owner {
+            device.owner = owner;
+        }
         emit_event(DeviceUpdated {
             device: device.key(),
             public_ip: device.public_ip,
@@ -87,6 +94,7 @@ impl UpdateDevice<'_> {
             users_count: device.users_count,
             reserved_seats: device.reserved_seats,
             metrics_publisher: device.metrics_publisher,
+            owner: device.owner,
         });
         Ok(())
     }

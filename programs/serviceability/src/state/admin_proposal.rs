@@ -4,8 +4,10 @@ use anchor_lang::prelude::*;
 ///
 /// The admin proposes a key (`propose_admin`), replaces the proposal by proposing again, or
 /// withdraws it; the proposed key takes over by signing `accept_admin`, which closes the
-/// proposal. A mistyped key therefore never becomes admin: it cannot sign. GlobalState's
-/// layout is unchanged, so no migration is needed for it.
+/// proposal. A mistyped key therefore never becomes admin: it cannot sign. A proposal
+/// expires [`ADMIN_PROPOSAL_TTL_SECS`](crate::constants::ADMIN_PROPOSAL_TTL_SECS) after
+/// `proposed_at` (its expiry follows from the stored time, so proposals written before
+/// expiry existed need no migration); proposing again renews it.
 #[account]
 #[derive(InitSpace, Debug)]
 pub struct AdminProposal {
@@ -15,4 +17,12 @@ pub struct AdminProposal {
     pub proposed_at: i64,
     /// Canonical bump of this PDA.
     pub bump: u8,
+}
+
+impl AdminProposal {
+    /// Unix time after which the proposal can no longer be accepted.
+    pub fn expires_at(&self) -> i64 {
+        self.proposed_at
+            .saturating_add(crate::constants::ADMIN_PROPOSAL_TTL_SECS)
+    }
 }

@@ -26,7 +26,8 @@ pub struct Device {
     /// Unique short code, `[a-z0-9-]{1,32}`; also the PDA seed.
     #[max_len(MAX_DEVICE_CODE_LEN)]
     pub code: String,
-    /// Who paid the rent and receives it when the device is closed.
+    /// Receives the rent when the device is closed: the foundation key that created (and
+    /// paid for) it, unless `update_device` changed it.
     pub owner: Pubkey,
     /// Public IPv4 address, network byte order.
     pub public_ip: [u8; 4],

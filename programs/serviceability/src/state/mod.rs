@@ -1,6 +1,7 @@
 //! Account types, one file each.
 
 pub mod admin_proposal;
+pub(crate) mod appended;
 pub mod device;
 pub mod global_state;
 pub mod reservation;

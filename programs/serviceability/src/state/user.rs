@@ -54,6 +54,12 @@ impl TunnelNet {
         self.host(1)
     }
 
+    /// The network of the tunnel's second /31 when it is a /30 (network + 2), else `None`.
+    /// A tunnel holds one TunnelClaim per /31 it covers: its network's, and this one's.
+    pub fn second_claim_network(&self) -> Option<[u8; 4]> {
+        (self.prefix_len == 30).then(|| (u32::from_be_bytes(self.network) + 2).to_be_bytes())
+    }
+
     fn host(&self, index: u32) -> [u8; 4] {
         let first_host = if self.prefix_len == 30 { 1 } else { 0 };
         (u32::from_be_bytes(self.network) + first_host + index).to_be_bytes()
@@ -94,19 +100,19 @@ pub struct User {
     /// Last reported BGP session state.
     #[cfg_attr(
         not(feature = "idl-build"),
-        borsh(deserialize_with = "legacy_layout::read_or_default")
+        borsh(deserialize_with = "crate::state::appended::read_or_default")
     )]
     pub bgp_status: BgpStatus,
     /// Unix time of the last report with status Up; 0 = never.
     #[cfg_attr(
         not(feature = "idl-build"),
-        borsh(deserialize_with = "legacy_layout::read_or_default")
+        borsh(deserialize_with = "crate::state::appended::read_or_default")
     )]
     pub last_bgp_up_at: i64,
     /// Unix time of the last report of any status; 0 = never.
     #[cfg_attr(
         not(feature = "idl-build"),
-        borsh(deserialize_with = "legacy_layout::read_or_default")
+        borsh(deserialize_with = "crate::state::appended::read_or_default")
     )]
     pub last_bgp_reported_at: i64,
 }
@@ -142,28 +148,6 @@ impl User {
 // The published lengths (IDL constants) are the layout's.
 const _: () = assert!(User::SPACE == crate::constants::USER_ACCOUNT_LEN as usize);
 const _: () = assert!(User::LEGACY_SPACE == crate::constants::USER_LEGACY_ACCOUNT_LEN as usize);
-
-/// Reading of fields appended after launch, for accounts that end before them.
-#[cfg_attr(feature = "idl-build", allow(dead_code))]
-mod legacy_layout {
-    use anchor_lang::prelude::borsh::io::{ErrorKind, Read, Result};
-    use anchor_lang::AnchorDeserialize;
-
-    /// Reads a `T`, or `T::default()` when the account data ends exactly before this field.
-    /// Data that ends part-way through the field is still an error.
-    pub fn read_or_default<R: Read, T: AnchorDeserialize + Default>(reader: &mut R) -> Result<T> {
-        let mut first = [0u8; 1];
-        loop {
-            match reader.read(&mut first) {
-                Ok(0) => return Ok(T::default()),
-                Ok(_) => break,
-                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            }
-        }
-        T::deserialize_reader(&mut first.chain(reader))
-    }
-}
 
 #[cfg(test)]
 mod tests {
