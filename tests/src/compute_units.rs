@@ -24,7 +24,8 @@ use litesvm::LiteSVM;
 use serviceability_client::instructions as ix;
 use serviceability_client::pda;
 use serviceability_client::types::{
-    AuthorityUpdate, BgpStatus, CreateDeviceArgs, DeviceStatus, TunnelNet, UpdateDeviceArgs,
+    AuthorityUpdate, BgpReport, BgpStatus, CreateDeviceArgs, DeviceStatus, TunnelNet,
+    UpdateDeviceArgs,
 };
 use serviceability_client::PROGRAM_ID;
 use serviceability_host::ProgramRuntime;
@@ -379,6 +380,38 @@ pub fn measure_program_on<C: Chain>(chain: &mut C) -> Vec<PathCost> {
         measure("set_user_bgp_status × 20 (one transaction)"),
         publisher,
         &reports,
+    );
+    // The batched instruction on the same users (all Up now): one report, then 19 in one
+    // instruction, each a change (Up → Down: a flap and an event), then the same 19 again
+    // with nothing changed but the RTT (a refresh: no event).
+    let batch = |ips: &[Ipv4Addr], status: BgpStatus, rtt_ns: u64| {
+        let reports: Vec<_> = ips
+            .iter()
+            .map(|ip| (*ip, BgpReport { status, rtt_ns }))
+            .collect();
+        ix::report_bgp_sessions(publisher.pubkey(), device, &reports)
+    };
+    chain.pass_seconds(1);
+    let one = batch(&packed[..1], BgpStatus::Down, 0);
+    run(
+        chain,
+        measure("report_bgp_sessions (1 user)"),
+        publisher,
+        &[one],
+    );
+    let changes = batch(&packed[1..], BgpStatus::Down, 0);
+    run(
+        chain,
+        measure("report_bgp_sessions (19 users, each a change)"),
+        publisher,
+        &[changes],
+    );
+    let refresh = batch(&packed[1..], BgpStatus::Down, 1_250_000);
+    run(
+        chain,
+        measure("report_bgp_sessions (19 users, RTT only)"),
+        publisher,
+        &[refresh],
     );
 
     // The admin hands over, last: everything above is the admin's.

@@ -21,9 +21,12 @@ use serviceability_client::accounts::{
     AdminProposal, Device, GlobalState, Reservation, TunnelClaim, User,
 };
 use serviceability_client::legacy::decode_user;
-use serviceability_client::serviceability::constants::USER_BGP_BLOCK_LEN;
+use serviceability_client::serviceability::constants::{
+    USER_BGP_V1_ACCOUNT_LEN, USER_LEGACY_ACCOUNT_LEN,
+};
 use serviceability_client::types::{
-    AuthorityUpdate, BgpStatus, CreateDeviceArgs, DeviceStatus, TunnelNet, UpdateDeviceArgs,
+    AuthorityUpdate, BgpReport, BgpStatus, CreateDeviceArgs, DeviceStatus, TunnelNet,
+    UpdateDeviceArgs,
 };
 use serviceability_client::{instructions as ix, pda};
 use serviceability_host::{add_serviceability, set_upgrade_authority, ProgramRuntime};
@@ -57,8 +60,10 @@ pub fn legacy_tunnel_net() -> TunnelNet {
 pub enum Layout {
     /// The layout the program writes today.
     Current,
-    /// The User layout before the BGP block existed.
+    /// The User layout before the BGP block existed (123 bytes).
     Legacy,
+    /// The User layout with the BGP block, before session quality (140 bytes).
+    BgpV1,
 }
 
 /// One account fixture.
@@ -104,6 +109,7 @@ pub fn twin(
         "layout": match layout {
             Layout::Current => "current",
             Layout::Legacy => "legacy",
+            Layout::BgpV1 => "bgp_v1",
         },
         "address": address.to_string(),
         "data_len": data.len(),
@@ -163,6 +169,10 @@ fn user_fields(user: &User) -> Value {
         "bgp_status": format!("{:?}", user.bgp_status),
         "last_bgp_up_at": user.last_bgp_up_at.to_string(),
         "last_bgp_reported_at": user.last_bgp_reported_at.to_string(),
+        "bgp_rtt_ns": user.bgp_rtt_ns.to_string(),
+        "bgp_flaps": user.bgp_flaps,
+        "bgp_up_secs": user.bgp_up_secs.to_string(),
+        "last_bgp_down_at": user.last_bgp_down_at.to_string(),
     })
 }
 
@@ -336,17 +346,23 @@ pub fn build() -> Vec<Fixture> {
             &[],
         );
     }
-    ledger.set_time(GENESIS_UNIX_TIME + 180);
-    ledger.send(
-        &publisher,
-        &[ix::set_user_bgp_status(
-            publisher.pubkey(),
-            device,
-            USER_IP,
-            BgpStatus::Up,
-        )],
-        &[],
-    );
+    // Up, a flap, Up again: the session-quality fields are all non-zero.
+    for (at, status, rtt_ns) in [
+        (180, BgpStatus::Up, 1_250_000),
+        (240, BgpStatus::Down, 0),
+        (300, BgpStatus::Up, 980_000),
+    ] {
+        ledger.set_time(GENESIS_UNIX_TIME + at);
+        ledger.send(
+            &publisher,
+            &[ix::report_bgp_sessions(
+                publisher.pubkey(),
+                device,
+                &[(USER_IP, BgpReport { status, rtt_ns })],
+            )],
+            &[],
+        );
+    }
 
     ledger.send(
         &admin,
@@ -366,7 +382,10 @@ pub fn build() -> Vec<Fixture> {
     let legacy_user = pda::user(&device, LEGACY_USER_IP);
     let mut legacy_data = ledger.data(&legacy_user);
     // The account as it was before the BGP block existed.
-    legacy_data.truncate(legacy_data.len() - usize::from(USER_BGP_BLOCK_LEN));
+    legacy_data.truncate(usize::from(USER_LEGACY_ACCOUNT_LEN));
+    // The reported user as it was before session quality existed.
+    let mut bgp_v1_data = ledger.data(&user);
+    bgp_v1_data.truncate(usize::from(USER_BGP_V1_ACCOUNT_LEN));
     vec![
         Fixture {
             name: "global_state",
@@ -402,6 +421,13 @@ pub fn build() -> Vec<Fixture> {
             layout: Layout::Legacy,
             address: legacy_user,
             data: legacy_data,
+        },
+        Fixture {
+            name: "user_bgp_v1",
+            account: "User",
+            layout: Layout::BgpV1,
+            address: user,
+            data: bgp_v1_data,
         },
         Fixture {
             name: "tunnel_claim",

@@ -12,7 +12,7 @@ use litesvm::LiteSVM;
 use serviceability_client::accounts::{Device, Reservation, User};
 use serviceability_client::errors::program_error;
 use serviceability_client::legacy::decode_user;
-use serviceability_client::serviceability::constants::USER_BGP_BLOCK_LEN;
+use serviceability_client::serviceability::constants::USER_LEGACY_ACCOUNT_LEN;
 use serviceability_client::transport::{check_transaction_size, wire_size};
 use serviceability_client::types::{
     AuthorityUpdate, BgpStatus, CreateDeviceArgs, DeviceStatus, TunnelNet, UpdateDeviceArgs,
@@ -414,7 +414,7 @@ impl TestSvm {
                 .set_account(claim, Default::default())
                 .expect("tunnel claim removed");
         }
-        let legacy_len = account.data.len() - usize::from(USER_BGP_BLOCK_LEN);
+        let legacy_len = usize::from(USER_LEGACY_ACCOUNT_LEN);
         account.data.truncate(legacy_len);
         account.lamports = self.litesvm.minimum_balance_for_rent_exemption(legacy_len);
         self.litesvm

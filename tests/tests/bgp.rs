@@ -6,7 +6,7 @@ use anchor_lang::prelude::Pubkey;
 use serviceability_client::events::decode;
 use serviceability_client::instructions as ix;
 use serviceability_client::pda;
-use serviceability_client::serviceability::constants::USER_BGP_BLOCK_LEN;
+use serviceability_client::serviceability::constants::USER_LEGACY_ACCOUNT_LEN;
 use serviceability_client::serviceability::events::BgpStatusChanged;
 use serviceability_client::types::BgpStatus;
 use serviceability_tests::*;
@@ -50,7 +50,7 @@ fn first_write_up_on_a_legacy_user_grows_it_and_tops_up_rent() {
     svm.make_legacy_user(&device.address, ip);
     assert_eq!(
         account_len(&svm, &address),
-        current_len - usize::from(USER_BGP_BLOCK_LEN)
+        usize::from(USER_LEGACY_ACCOUNT_LEN)
     );
     let publisher_before = svm.lamports(&device.metrics_publisher.pubkey());
     let legacy_rent = svm.lamports(&address);

@@ -23,29 +23,34 @@ use serviceability_tests::TestSvm;
 /// or required vacant are derived through `sol_sha256` and `sol_curve_validate_point` (the
 /// `pda` module: about 320 CU per bump tried instead of 1,500): `reserve_connection` 14,810 →
 /// 9,828, `create_user` 22,703 → 14,585, `delete_user` 12,322 → 11,347; a /30 tunnel's second
-/// claim is new (`create_user` and `delete_user` on a /30).
+/// claim is new (`create_user` and `delete_user` on a /30). Then (issue 24) User grew by the
+/// session-quality block (28 bytes, read with one copy per field): `create_user` 14,742,
+/// `set_user_bgp_status` 7,856, and `report_bgp_sessions` is new.
 const MEASURED: &[(&str, u64)] = &[
-    ("initialize", 6_297),
-    ("set_authority", 2_324),
-    ("add_foundation_key", 2_439),
-    ("remove_foundation_key", 2_416),
-    ("set_reservations_paused", 2_223),
-    ("create_device", 6_200),
-    ("update_device", 5_007),
+    ("initialize", 6_298),
+    ("set_authority", 2_325),
+    ("add_foundation_key", 2_445),
+    ("remove_foundation_key", 2_417),
+    ("set_reservations_paused", 2_224),
+    ("create_device", 6_201),
+    ("update_device", 5_008),
     ("close_device", 4_786),
-    ("reserve_connection", 9_828),
+    ("reserve_connection", 9_829),
     ("close_reservation", 7_721),
     ("prune_expired_reservation", 7_069),
-    ("create_user", 14_585),
-    ("create_user (consuming a reservation)", 15_407),
-    ("delete_user", 11_347),
-    ("create_user (a /30 tunnel)", 17_420),
-    ("delete_user (a /30 tunnel)", 14_021),
-    ("set_user_bgp_status", 7_706),
-    ("set_user_bgp_status (growing a legacy user)", 9_063),
-    ("claim_tunnel_net", 7_942),
-    ("set_user_bgp_status × 20 (one transaction)", 154_120),
-    ("propose_admin", 5_082),
+    ("create_user", 14_742),
+    ("create_user (consuming a reservation)", 15_565),
+    ("delete_user", 11_361),
+    ("create_user (a /30 tunnel)", 17_578),
+    ("delete_user (a /30 tunnel)", 14_035),
+    ("set_user_bgp_status", 7_856),
+    ("set_user_bgp_status (growing a legacy user)", 9_422),
+    ("claim_tunnel_net", 7_950),
+    ("set_user_bgp_status × 20 (one transaction)", 157_120),
+    ("report_bgp_sessions (1 user)", 4_185),
+    ("report_bgp_sessions (19 users, each a change)", 18_351),
+    ("report_bgp_sessions (19 users, RTT only)", 10_409),
+    ("propose_admin", 5_083),
     ("accept_admin", 5_425),
 ];
 
@@ -147,5 +152,36 @@ fn creating_paths_meet_their_targets_over_the_floor() {
             ratio <= target,
             "{name} costs {ratio:.2}× the floor, target {target}×"
         );
+    }
+}
+
+/// Issue 24's target: each report after the first in one `report_bgp_sessions` costs at most
+/// 1,500 CU, whether it changes the status (a flap and an event) or only the RTT.
+#[test]
+#[cfg_attr(
+    not(program_sbf),
+    ignore = "compute units are real only on SBF: build and run with SERVICEABILITY_SO"
+)]
+fn each_batched_bgp_report_after_the_first_costs_at_most_1500() {
+    assert_sbf(&TestSvm::new());
+    let measured = measure_program();
+    let cost = |name: &str| {
+        measured
+            .iter()
+            .find(|cost| cost.name == name)
+            .expect("a measured path")
+            .compute_units
+    };
+    let one = cost("report_bgp_sessions (1 user)");
+    for name in [
+        "report_bgp_sessions (19 users, each a change)",
+        "report_bgp_sessions (19 users, RTT only)",
+    ] {
+        let per_report = cost(name).saturating_sub(one) / 18;
+        println!(
+            "{name}: {} CU, {per_report} per report after the first",
+            cost(name)
+        );
+        assert!(per_report <= 1_500, "{name}: {per_report} CU per report");
     }
 }

@@ -40,6 +40,7 @@ fn every_binary_decodes_to_its_json_twin() {
         let layout = match expected["layout"].as_str() {
             Some("current") => Layout::Current,
             Some("legacy") => Layout::Legacy,
+            Some("bgp_v1") => Layout::BgpV1,
             other => panic!("{name}: layout {other:?}"),
         };
         let address: Pubkey = expected["address"].as_str().unwrap().parse().unwrap();
@@ -77,17 +78,28 @@ fn the_fixtures_hold_what_the_run_created() {
     );
     assert_eq!(reservation["client_ip"], serde_json::json!([100, 64, 0, 2]));
 
+    // Up at +180, Down at +240 (a flap; 60 s Up), Up again at +300 with a new RTT.
     let user = fields("user");
     assert_eq!(user["bgp_status"], "Up");
-    assert_eq!(
-        user["last_bgp_up_at"],
-        (GENESIS_UNIX_TIME + 180).to_string()
-    );
-    assert_eq!(
-        user["last_bgp_reported_at"],
-        (GENESIS_UNIX_TIME + 180).to_string()
-    );
-    assert_eq!(committed("user").0.len(), 140);
+    let at = |offset: i64| (GENESIS_UNIX_TIME + offset).to_string();
+    assert_eq!(user["last_bgp_up_at"], at(300));
+    assert_eq!(user["last_bgp_reported_at"], at(300));
+    assert_eq!(user["last_bgp_down_at"], at(240));
+    assert_eq!(user["bgp_rtt_ns"], "980000");
+    assert_eq!(user["bgp_flaps"], 1);
+    assert_eq!(user["bgp_up_secs"], "60");
+    assert_eq!(committed("user").0.len(), 168);
+
+    // The layout before session quality: 28 bytes shorter, the BGP block as it was.
+    let (v1_data, v1) = committed("user_bgp_v1");
+    assert_eq!(v1_data.len(), 140);
+    assert_eq!(v1["layout"], "bgp_v1");
+    assert_eq!(v1["fields"]["bgp_status"], "Up");
+    assert_eq!(v1["fields"]["last_bgp_reported_at"], at(300));
+    for zero in ["bgp_rtt_ns", "bgp_up_secs", "last_bgp_down_at"] {
+        assert_eq!(v1["fields"][zero], "0", "{zero}");
+    }
+    assert_eq!(v1["fields"]["bgp_flaps"], 0);
 
     // The legacy layout: 17 bytes shorter, read as Unknown with zero timestamps.
     let (legacy_data, legacy) = committed("user_legacy");

@@ -359,6 +359,16 @@ fn users_create_consume_list_show_bgp_delete() {
         shown["user"]["last_bgp_up_at"]["unix"],
         record.user.last_bgp_up_at
     );
+    // The program counted the Up → Down as a flap; `set-bgp-status` carries no RTT sample.
+    let down = env.user("fra-1", "100.64.0.1").unwrap().user;
+    assert_eq!(shown["user"]["bgp_flaps"], 1);
+    assert!(shown["user"]["bgp_rtt_ns"].is_null());
+    assert_eq!(shown["user"]["bgp_up_secs"], down.bgp_up_secs);
+    assert_eq!(
+        shown["user"]["last_bgp_down_at"]["unix"],
+        down.last_bgp_down_at
+    );
+    assert_eq!(shown["user"]["account_len"], 168);
 
     let deleted = env.ok(
         &env.activator,

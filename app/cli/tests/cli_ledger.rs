@@ -7,7 +7,7 @@ use anchor_lang::{AccountDeserialize, AccountSerialize};
 use common::{args, runtime, seat, Env};
 use serviceability_client::accounts::Device;
 use serviceability_client::pda;
-use serviceability_client::serviceability::constants::USER_BGP_BLOCK_LEN;
+use serviceability_client::serviceability::constants::USER_LEGACY_ACCOUNT_LEN;
 use serviceability_localnet::ledger::file::LEDGER_MAGIC;
 use serviceability_localnet::ledger::lock::lock_path;
 use serviceability_localnet::ledger::EmbeddedLedger;
@@ -274,7 +274,7 @@ fn legacy_user_accounts_list_with_unknown_bgp_fields() {
         let mut ledger = env.open();
         let address = pda::user(&pda::device("fra-1"), "100.64.0.1".parse().unwrap());
         let mut account = ledger.svm().get_account(&address).unwrap();
-        let legacy_len = account.data.len() - usize::from(USER_BGP_BLOCK_LEN);
+        let legacy_len = usize::from(USER_LEGACY_ACCOUNT_LEN);
         account.data.truncate(legacy_len);
         ledger.svm_mut().set_account(address, account).unwrap();
         ledger.save().unwrap();

@@ -11,7 +11,7 @@ use anchor_lang::{AccountDeserialize, Discriminator};
 use crate::accounts::{AdminProposal, Device, GlobalState, Reservation, TunnelClaim, User};
 use crate::cluster::Cluster;
 use crate::legacy::{decode_tunnel_claim, decode_user};
-use crate::serviceability::constants::USER_LEGACY_ACCOUNT_LEN;
+use crate::serviceability::constants::USER_ACCOUNT_LEN;
 use crate::transport::{AccountFilter, TransportError};
 use crate::{pda, PROGRAM_ID};
 
@@ -43,8 +43,12 @@ pub enum ChainError {
 pub struct UserRecord {
     /// The decoded account (legacy accounts read with `Unknown`/0 BGP fields).
     pub user: User,
-    /// Whether the account is still in the layout written before the BGP fields existed.
+    /// Whether the account is still in an older, shorter layout (written before the BGP
+    /// block or before session quality); its first BGP report grows it.
     pub legacy_layout: bool,
+    /// Bytes the account holds: 123 (before the BGP block), 140 (before session quality)
+    /// or 168 (current).
+    pub stored_len: usize,
 }
 
 fn check_owner(address: &Pubkey, kind: &'static str, owner: &Pubkey) -> Result<(), ChainError> {
@@ -85,7 +89,8 @@ fn decode_user_record(
     })?;
     Ok(UserRecord {
         user,
-        legacy_layout: data.len() == usize::from(USER_LEGACY_ACCOUNT_LEN),
+        legacy_layout: data.len() < usize::from(USER_ACCOUNT_LEN),
+        stored_len: data.len(),
     })
 }
 
@@ -311,6 +316,10 @@ mod tests {
             bgp_status: BgpStatus::Up,
             last_bgp_up_at: 2,
             last_bgp_reported_at: 3,
+            bgp_rtt_ns: 0,
+            bgp_flaps: 0,
+            bgp_up_secs: 0,
+            last_bgp_down_at: 0,
         };
         let mut data = Vec::new();
         user.try_serialize(&mut data).unwrap();

@@ -4,12 +4,14 @@
 use std::net::Ipv4Addr;
 
 use anchor_lang::prelude::Pubkey;
-use anchor_lang::solana_program::instruction::Instruction;
+use anchor_lang::solana_program::instruction::{AccountMeta, Instruction};
 use anchor_lang::{system_program, InstructionData, ToAccountMetas};
 
 use crate::pda;
 use crate::serviceability::client::{accounts, args};
-use crate::types::{AuthorityUpdate, BgpStatus, CreateDeviceArgs, TunnelNet, UpdateDeviceArgs};
+use crate::types::{
+    AuthorityUpdate, BgpReport, BgpStatus, CreateDeviceArgs, TunnelNet, UpdateDeviceArgs,
+};
 use crate::PROGRAM_ID;
 
 fn instruction(accounts: impl ToAccountMetas, args: impl InstructionData) -> Instruction {
@@ -295,4 +297,30 @@ pub fn set_user_bgp_status(
         },
         args::SetUserBgpStatus { status },
     )
+}
+
+/// `report_bgp_sessions`, signed by the device's metrics publisher: one report per user of
+/// `device`, each user named by its client IP (the users go, writable, after the named
+/// accounts, in the order of `reports`).
+pub fn report_bgp_sessions(
+    metrics_publisher: Pubkey,
+    device: Pubkey,
+    reports: &[(Ipv4Addr, BgpReport)],
+) -> Instruction {
+    let mut instruction = instruction(
+        accounts::ReportBgpSessions {
+            metrics_publisher,
+            device,
+            system_program: system_program::ID,
+        },
+        args::ReportBgpSessions {
+            reports: reports.iter().map(|(_, report)| *report).collect(),
+        },
+    );
+    instruction.accounts.extend(
+        reports
+            .iter()
+            .map(|(client_ip, _)| AccountMeta::new(pda::user(&device, *client_ip), false)),
+    );
+    instruction
 }

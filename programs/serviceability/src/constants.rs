@@ -57,7 +57,13 @@ pub const MAX_DEVICE_CODE_LEN: u8 = 32;
 
 /// Bytes of a User account in the current layout, discriminator included.
 #[constant]
-pub const USER_ACCOUNT_LEN: u16 = 140;
+pub const USER_ACCOUNT_LEN: u16 = 168;
+
+/// Bytes of a User account in the layout with the BGP block but before session quality
+/// (`bgp_rtt_ns`, `bgp_flaps`, `bgp_up_secs`, `last_bgp_down_at`). Clients decode it as the
+/// current layout with those fields zero.
+#[constant]
+pub const USER_BGP_V1_ACCOUNT_LEN: u16 = 140;
 
 /// Bytes of a User account in the legacy layout (written before the BGP block existed).
 /// Clients decode it as the current layout with the BGP block zeroed (`Unknown`, 0, 0).
@@ -73,6 +79,11 @@ pub const TUNNEL_CLAIM_LEGACY_ACCOUNT_LEN: u8 = 41;
 /// `last_bgp_up_at`, `last_bgp_reported_at`); legacy User accounts are this much shorter.
 #[constant]
 pub const USER_BGP_BLOCK_LEN: u8 = 17;
+
+/// Size in bytes of the session-quality block appended after the BGP block (`bgp_rtt_ns`,
+/// `bgp_flaps`, `bgp_up_secs`, `last_bgp_down_at`).
+#[constant]
+pub const USER_SESSION_BLOCK_LEN: u8 = 28;
 
 #[cfg(test)]
 mod tests {

@@ -134,4 +134,10 @@ pub enum ServiceabilityError {
     /// 6042
     #[msg("The admin proposal has expired: the admin must propose again")]
     AdminProposalExpired,
+    /// 6043
+    #[msg("A BGP report's account is not a writable User of this program")]
+    InvalidUserAccount,
+    /// 6044
+    #[msg("Pass one user account per BGP report, in the same order, and at least one")]
+    BgpReportCountMismatch,
 }

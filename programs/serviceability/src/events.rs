@@ -251,4 +251,34 @@ pub struct BgpStatusChanged {
     pub reported_at: i64,
     /// Last time the session was reported Up; 0 = never.
     pub last_bgp_up_at: i64,
+    /// Smoothed RTT reported, in nanoseconds; 0 = no sample.
+    pub bgp_rtt_ns: u64,
+    /// Up → Down transitions recorded so far.
+    pub bgp_flaps: u32,
+    /// Seconds Up accrued so far.
+    pub bgp_up_secs: u64,
+}
+
+impl BgpStatusChanged {
+    /// The event of a report on `user` of `device` at `now`, `session` as recorded, whose
+    /// status was `previous`.
+    pub fn of(
+        device: Pubkey,
+        user: Pubkey,
+        previous: BgpStatus,
+        session: &crate::state::BgpSession,
+        now: i64,
+    ) -> Self {
+        BgpStatusChanged {
+            device,
+            user,
+            previous,
+            status: session.status,
+            reported_at: now,
+            last_bgp_up_at: session.last_up_at,
+            bgp_rtt_ns: session.rtt_ns,
+            bgp_flaps: session.flaps,
+            bgp_up_secs: session.up_secs,
+        }
+    }
 }

@@ -137,4 +137,13 @@ pub mod serviceability {
     pub fn set_user_bgp_status(ctx: Context<SetUserBgpStatus>, status: BgpStatus) -> Result<()> {
         SetUserBgpStatus::handler(ctx, status)
     }
+
+    /// The device's metrics publisher: records many users' BGP sessions (status and RTT) in
+    /// one instruction, the users as remaining accounts in the order of `reports`.
+    pub fn report_bgp_sessions<'info>(
+        ctx: Context<'info, ReportBgpSessions<'info>>,
+        reports: Vec<BgpReport>,
+    ) -> Result<()> {
+        ReportBgpSessions::handler(ctx, reports)
+    }
 }

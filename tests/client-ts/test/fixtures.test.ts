@@ -35,7 +35,7 @@ const decoders = {
     AdminProposal: { decoder: getAdminProposalDecoder(), discriminator: ADMIN_PROPOSAL_DISCRIMINATOR },
 } as const;
 
-const names = ['global_state', 'device', 'reservation', 'user', 'user_legacy', 'tunnel_claim', 'admin_proposal'];
+const names = ['global_state', 'device', 'reservation', 'user', 'user_legacy', 'user_bgp_v1', 'tunnel_claim', 'admin_proposal'];
 
 for (const name of names) {
     test(`${name}.bin decodes to ${name}.json with the generated client and with anchor's coder`, () => {

@@ -25,16 +25,18 @@ export const GLOBAL_STATE_ADDRESS: Address = address(
 export const binary = process.env.SERVICEABILITY_BIN ?? join(repository, 'target', 'debug', 'serviceability');
 
 /** Current and legacy (before the 17-byte BGP block) User account lengths. */
-export const USER_ACCOUNT_LEN = 140;
+export const USER_ACCOUNT_LEN = 168;
+export const USER_BGP_V1_ACCOUNT_LEN = 140;
 export const USER_LEGACY_ACCOUNT_LEN = 123;
 
 /**
- * User data in either layout, as the current layout: a legacy account is zero-padded, which
- * reads its BGP block as `Unknown` (variant 0) with zero timestamps, as the program reads it.
- * Both decoders go through this one function.
+ * User data in any of its layouts, as the current layout: an older account (123 bytes, before
+ * the BGP block; 140, before session quality) is zero-padded, which reads the missing fields as
+ * `Unknown` (variant 0) and zeros, as the program reads them. Both decoders go through this
+ * one function.
  */
 export function currentUserLayout(data: Uint8Array): Uint8Array {
-    if (data.length !== USER_LEGACY_ACCOUNT_LEN) return data;
+    if (data.length !== USER_LEGACY_ACCOUNT_LEN && data.length !== USER_BGP_V1_ACCOUNT_LEN) return data;
     const padded = new Uint8Array(USER_ACCOUNT_LEN);
     padded.set(data);
     return padded;

@@ -34,12 +34,22 @@ pub struct UserView {
     pub last_bgp_up_at: Option<Timestamp>,
     /// Last BGP report of any status; `null` for never.
     pub last_bgp_reported_at: Option<Timestamp>,
+    /// Last report of a Down session; `null` for never.
+    pub last_bgp_down_at: Option<Timestamp>,
+    /// Smoothed RTT of the BGP session at the last report, nanoseconds; `null` for no sample.
+    pub bgp_rtt_ns: Option<u64>,
+    /// Up → Down transitions the program has recorded.
+    pub bgp_flaps: u32,
+    /// Seconds the session has been Up, as the program accrued them.
+    pub bgp_up_secs: u64,
     /// When it was created.
     pub created_at: Timestamp,
     /// Who paid the rent (and gets it back).
     pub payer: String,
-    /// Whether the account is still in the layout from before the BGP fields.
+    /// Whether the account is still in an older layout (its first BGP report grows it).
     pub legacy_layout: bool,
+    /// Bytes the account holds (123, 140 or 168: see the README's layouts).
+    pub account_len: usize,
 }
 
 impl UserView {
@@ -58,10 +68,33 @@ impl UserView {
             bgp_status: user.bgp_status.name().into(),
             last_bgp_up_at: Timestamp::optional(user.last_bgp_up_at),
             last_bgp_reported_at: Timestamp::optional(user.last_bgp_reported_at),
+            last_bgp_down_at: Timestamp::optional(user.last_bgp_down_at),
+            bgp_rtt_ns: (user.bgp_rtt_ns != 0).then_some(user.bgp_rtt_ns),
+            bgp_flaps: user.bgp_flaps,
+            bgp_up_secs: user.bgp_up_secs,
             created_at: Timestamp::new(user.created_at),
             payer: user.payer.to_string(),
             legacy_layout: record.legacy_layout,
+            account_len: record.stored_len,
         }
+    }
+
+    fn rtt_text(&self) -> String {
+        match self.bgp_rtt_ns {
+            Some(ns) => format!("{:.3} ms", ns as f64 / 1e6),
+            None => "-".into(),
+        }
+    }
+
+    fn up_time_text(&self) -> String {
+        let secs = self.bgp_up_secs;
+        format!(
+            "{}d {:02}h {:02}m {:02}s",
+            secs / 86_400,
+            secs / 3_600 % 24,
+            secs / 60 % 60,
+            secs % 60
+        )
     }
 
     fn device_name(&self) -> String {
@@ -85,17 +118,26 @@ impl UserView {
                 "Last BGP report",
                 optional_text(&self.last_bgp_reported_at, "never"),
             ),
+            (
+                "Last BGP down",
+                optional_text(&self.last_bgp_down_at, "never"),
+            ),
+            ("BGP RTT", self.rtt_text()),
+            ("BGP flaps", self.bgp_flaps.to_string()),
+            ("BGP up-time", self.up_time_text()),
             ("Created at", self.created_at.rfc3339.clone()),
             ("Owner", self.owner.clone()),
             ("Payer", self.payer.clone()),
             (
                 "Layout",
                 if self.legacy_layout {
-                    "legacy"
+                    format!(
+                        "older ({} bytes; grows on its next BGP report)",
+                        self.account_len
+                    )
                 } else {
-                    "current"
-                }
-                .into(),
+                    "current".into()
+                },
             ),
         ])
     }
@@ -109,6 +151,8 @@ impl UserView {
                 "TUNNEL NET",
                 "STATUS",
                 "BGP",
+                "RTT",
+                "FLAPS",
                 "LAST BGP REPORT",
                 "ADDRESS",
             ],
@@ -119,6 +163,8 @@ impl UserView {
                     u.tunnel_net.clone(),
                     u.status.clone(),
                     u.bgp_status.clone(),
+                    u.rtt_text(),
+                    u.bgp_flaps.to_string(),
                     optional_text(&u.last_bgp_reported_at, "never"),
                     u.address.clone(),
                 ]

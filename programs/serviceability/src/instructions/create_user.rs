@@ -180,6 +180,10 @@ impl<'info> CreateUser<'info> {
                 bgp_status: BgpStatus::Unknown,
                 last_bgp_up_at: 0,
                 last_bgp_reported_at: 0,
+                bgp_rtt_ns: 0,
+                bgp_flaps: 0,
+                bgp_up_secs: 0,
+                last_bgp_down_at: 0,
             },
         )?;
         claims.create(&device_key, user.key, authority, system_program)?;

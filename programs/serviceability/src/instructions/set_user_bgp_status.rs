@@ -18,7 +18,7 @@ pub struct SetUserBgpStatus<'info> {
         has_one = metrics_publisher @ ServiceabilityError::NotMetricsPublisher,
     )]
     pub device: Account<'info, Device>,
-    /// The User PDA; a legacy-layout account is grown by 17 bytes here.
+    /// The User PDA; an account in an older layout is grown to the current one here.
     #[account(
         mut,
         seeds = [USER_SEED, user.device.as_ref(), user.client_ip.as_ref()],
@@ -34,20 +34,21 @@ pub struct SetUserBgpStatus<'info> {
 }
 
 impl SetUserBgpStatus<'_> {
-    /// Records the user's BGP session state: `bgp_status` and `last_bgp_reported_at` on
-    /// every write, `last_bgp_up_at` only when the status is `Up`.
+    /// Records the user's BGP session state as `User::record_bgp_status` does (flaps and
+    /// up-time included), with no RTT sample: the agents that send this instruction do not
+    /// measure one (`report_bgp_sessions` carries it).
     pub fn handler(ctx: Context<Self>, status: BgpStatus) -> Result<()> {
         let now = Clock::get()?.unix_timestamp;
         let user = &mut ctx.accounts.user;
-        let previous = user.record_bgp_status(status, now);
-        emit_event(BgpStatusChanged {
-            device: ctx.accounts.device.key(),
-            user: user.key(),
+        let previous = user.record_bgp_status(status, 0, now);
+        let event = BgpStatusChanged::of(
+            ctx.accounts.device.key(),
+            user.key(),
             previous,
-            status,
-            reported_at: now,
-            last_bgp_up_at: user.last_bgp_up_at,
-        });
+            &user.session(),
+            now,
+        );
+        emit_event(event);
         Ok(())
     }
 }
