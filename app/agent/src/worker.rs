@@ -1,6 +1,7 @@
 //! The background worker that writes BGP statuses: a tick hands it updates and goes on; the
-//! worker packs them into as few transactions as fit, sends them, retries transport failures
-//! with bounded exponential backoff, and reports what happened as events.
+//! worker packs them into as few transactions as fit (one `report_bgp_sessions` each), sends
+//! them, retries transport failures with bounded exponential backoff, and reports what
+//! happened as events.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,6 +23,7 @@ use serviceability_client::compute_budget::compute_budget_instructions;
 use serviceability_client::errors::explain;
 use serviceability_client::instructions as ix;
 use serviceability_client::transport::{wire_size, Execution, TransportError, PACKET_DATA_SIZE};
+use serviceability_client::types::{BgpReport, BgpStatus};
 
 /// The worker's one seam to the cluster: sends these instructions, signed and paid by the
 /// metrics publisher, and waits for the outcome. A transport error is retried; a program
@@ -115,29 +117,53 @@ pub struct Worker {
     updates_per_transaction: usize,
 }
 
-/// How many `set_user_bgp_status` instructions of one publisher and device fit in one
-/// transaction beside the two compute-budget instructions of a priority fee
+/// How many users' reports fit in one `report_bgp_sessions` of one publisher and device, in
+/// one transaction beside the two compute-budget instructions of a priority fee
 /// (`--with-compute-unit-price`; room is left for them with or without it, so that a packing
-/// never depends on the fee). Every such instruction has the same size and differs from the
-/// others only by its User account (a distinct key each), so the count is the same for any
-/// users.
+/// never depends on the fee). Every report has the same size and adds one account (a distinct
+/// User each), so the count is the same for any users.
 pub fn updates_per_transaction(publisher: &Pubkey, device: &Pubkey) -> usize {
-    let instruction = |n: u32| {
-        let client_ip = std::net::Ipv4Addr::from(0x6440_0000 + n);
-        ix::set_user_bgp_status(
-            *publisher,
-            *device,
-            client_ip,
-            serviceability_client::types::BgpStatus::Up,
-        )
+    let reports = |count: u32| -> Vec<(std::net::Ipv4Addr, BgpReport)> {
+        (0..count)
+            .map(|n| {
+                let report = BgpReport {
+                    status: BgpStatus::Up,
+                    rtt_ns: u64::MAX,
+                };
+                (std::net::Ipv4Addr::from(0x6440_0000 + n), report)
+            })
+            .collect()
     };
     let budget = compute_budget_instructions();
-    let mut instructions = budget.to_vec();
-    instructions.push(instruction(0));
-    while transaction_size(&instructions, publisher) <= PACKET_DATA_SIZE {
-        instructions.push(instruction((instructions.len() - budget.len()) as u32));
+    let fits = |count: u32| {
+        let mut instructions = budget.to_vec();
+        instructions.push(ix::report_bgp_sessions(
+            *publisher,
+            *device,
+            &reports(count),
+        ));
+        transaction_size(&instructions, publisher) <= PACKET_DATA_SIZE
+    };
+    let mut count = 1;
+    while fits(count + 1) {
+        count += 1;
     }
-    instructions.len() - budget.len() - 1
+    count as usize
+}
+
+/// The `report_bgp_sessions` instruction of `updates`.
+pub fn report_instruction(publisher: &Pubkey, device: &Pubkey, updates: &[Update]) -> Instruction {
+    let reports: Vec<_> = updates
+        .iter()
+        .map(|update| {
+            let report = BgpReport {
+                status: update.status,
+                rtt_ns: 0,
+            };
+            (update.client_ip, report)
+        })
+        .collect();
+    ix::report_bgp_sessions(*publisher, *device, &reports)
 }
 
 /// The wire size of a legacy transaction of `instructions` paid and signed by `payer` alone.
@@ -308,17 +334,11 @@ impl WorkerThread {
     }
 
     fn send(&mut self, updates: Vec<Update>) {
-        let instructions: Vec<Instruction> = updates
-            .iter()
-            .map(|update| {
-                ix::set_user_bgp_status(
-                    self.publisher.pubkey(),
-                    self.device,
-                    update.client_ip,
-                    update.status,
-                )
-            })
-            .collect();
+        let instructions = [report_instruction(
+            &self.publisher.pubkey(),
+            &self.device,
+            &updates,
+        )];
         for attempt in 1..=self.backoff.max_attempts {
             let outcome = (self.submit)(&instructions, &self.publisher);
             let error = match outcome {

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use anchor_lang::solana_program::instruction::Instruction;
 use serviceability_client::instructions as ix;
 use serviceability_client::transport::Execution;
-use serviceability_client::types::BgpStatus;
+use serviceability_client::types::{BgpReport, BgpStatus};
 use solana_keypair::Keypair;
 use solana_signature::Signature;
 use solana_signer::Signer;
@@ -118,15 +118,15 @@ fn a_tick_reports_each_user_from_the_sessions_and_the_last_tick_sends_what_is_qu
             ..Counters::default()
         }
     );
-    let expected = [
-        ix::set_user_bgp_status(publisher.pubkey(), device, user(1).client_ip, BgpStatus::Up),
-        ix::set_user_bgp_status(
-            publisher.pubkey(),
-            device,
-            user(2).client_ip,
-            BgpStatus::Down,
-        ),
-    ];
+    let report = |status| BgpReport { status, rtt_ns: 0 };
+    let expected = [ix::report_bgp_sessions(
+        publisher.pubkey(),
+        device,
+        &[
+            (user(1).client_ip, report(BgpStatus::Up)),
+            (user(2).client_ip, report(BgpStatus::Down)),
+        ],
+    )];
     assert_eq!(*sent.lock().unwrap(), expected);
 }
 
