@@ -8,7 +8,7 @@
 //! every status changes (counted by a recording transport: the real worker, packing and
 //! instruction builder, without a cluster).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::net::Ipv4Addr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -87,6 +87,7 @@ fn main() {
                 BgpStatus::Down
             },
             last_reported_at: now - i64::from(n % 7200),
+            rtt_ns: 0,
         })
         .collect();
     // Half the sessions established, plus as many unrelated sockets (listeners, other ports).
@@ -110,6 +111,8 @@ fn main() {
     let policy = Policy {
         refresh_interval_secs: 6 * 3600,
         down_grace_secs: 300,
+        rtt_change_percent: 20,
+        rtt_change_min_ns: 1_000_000,
     };
 
     let mut times = Vec::with_capacity(args.samples);
@@ -118,7 +121,7 @@ fn main() {
     for sample in 0..args.samples {
         let started = Instant::now();
         let established: HashSet<Ipv4Addr> = established_peers(&table, 179);
-        let decisions = decider.decide(&users, &established, now + sample as i64);
+        let decisions = decider.decide(&users, &established, &HashMap::new(), now + sample as i64);
         times.push(started.elapsed());
         updates = decisions.updates.len();
         assert_eq!(decisions.up + decisions.down, users.len());
@@ -133,14 +136,19 @@ fn main() {
         .map(|user| UserState {
             status: BgpStatus::Up,
             last_reported_at: now,
+            rtt_ns: 0,
             ..*user
         })
         .collect();
     let mut zero_grace = Decider::new(Policy {
         down_grace_secs: 0,
+        rtt_change_percent: 20,
+        rtt_change_min_ns: 1_000_000,
         ..policy
     });
-    let all = zero_grace.decide(&changed, &HashSet::new(), now).updates;
+    let all = zero_grace
+        .decide(&changed, &HashSet::new(), &HashMap::new(), now)
+        .updates;
     assert_eq!(all.len(), users.len());
     let recorder = Recorder::default();
     let publisher = Keypair::new();

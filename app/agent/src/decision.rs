@@ -8,6 +8,10 @@
 //! | down for the grace period or longer | not Down | Down |
 //! | down for the grace period or longer | Down, last report stale | Down (refresh) |
 //!
+//! An Up session's RTT (from the kernel, when the source has it) goes with every report, and
+//! is also reported on its own when it moved from the chain's by more than both the relative
+//! and the absolute threshold, so that a jittery link does not flood the chain.
+//!
 //! A session that comes back within the grace period resets it (a flap is never reported).
 //! The chain is the truth: the only state kept here is when each session was first seen down,
 //! and it is rebuilt from observation (a restart waits one grace period before a Down).
@@ -24,6 +28,22 @@ pub struct Policy {
     pub refresh_interval_secs: i64,
     /// Report Down only after the session has been down this long.
     pub down_grace_secs: i64,
+    /// Report a new RTT when it differs from the chain's by more than this percentage of it…
+    pub rtt_change_percent: u64,
+    /// …and by more than this many nanoseconds.
+    pub rtt_change_min_ns: u64,
+}
+
+impl Policy {
+    /// Whether a sample `sampled` (ns, 0 = none) moved far enough from the chain's
+    /// `recorded` to be worth a report of its own.
+    pub fn rtt_moved(&self, recorded: u64, sampled: u64) -> bool {
+        let difference = sampled.abs_diff(recorded);
+        sampled != 0
+            && difference > self.rtt_change_min_ns
+            && u128::from(difference) * 100
+                > u128::from(recorded) * u128::from(self.rtt_change_percent)
+    }
 }
 
 /// One user as the chain has it.
@@ -37,6 +57,8 @@ pub struct UserState {
     pub status: BgpStatus,
     /// Its on-chain `last_bgp_reported_at` (0: never).
     pub last_reported_at: i64,
+    /// Its on-chain `bgp_rtt_ns` (0: no sample).
+    pub rtt_ns: u64,
 }
 
 /// Why an update is sent.
@@ -46,6 +68,8 @@ pub enum Reason {
     Changed,
     /// Unchanged, but the last report is older than the refresh interval.
     Refresh,
+    /// Unchanged and recent, but the RTT moved past the thresholds.
+    RttMoved,
 }
 
 /// One status to write.
@@ -55,6 +79,8 @@ pub struct Update {
     pub client_ip: Ipv4Addr,
     /// The status to record.
     pub status: BgpStatus,
+    /// The session's RTT in nanoseconds (0: no sample, and always for Down).
+    pub rtt_ns: u64,
     /// Why.
     pub reason: Reason,
 }
@@ -98,11 +124,12 @@ impl Decider {
     }
 
     /// Decides every user's report at cluster time `now`, given the peers with an
-    /// established session.
+    /// established session and the RTT samples of those that have one (ns).
     pub fn decide(
         &mut self,
         users: &[UserState],
         established: &HashSet<Ipv4Addr>,
+        rtt_ns: &HashMap<Ipv4Addr, u64>,
         now: i64,
     ) -> TickDecisions {
         let mut decisions = TickDecisions::default();
@@ -110,8 +137,10 @@ impl Decider {
         for user in users {
             let stale =
                 now.saturating_sub(user.last_reported_at) >= self.policy.refresh_interval_secs;
+            let mut rtt = 0;
             let report = if established.contains(&user.peer_ip) {
                 decisions.up += 1;
+                rtt = rtt_ns.get(&user.peer_ip).copied().unwrap_or(0);
                 BgpStatus::Up
             } else {
                 decisions.down += 1;
@@ -127,12 +156,15 @@ impl Decider {
                 Reason::Changed
             } else if stale {
                 Reason::Refresh
+            } else if self.policy.rtt_moved(user.rtt_ns, rtt) {
+                Reason::RttMoved
             } else {
                 continue;
             };
             decisions.updates.push(Update {
                 client_ip: user.client_ip,
                 status: report,
+                rtt_ns: rtt,
                 reason,
             });
         }
@@ -150,6 +182,8 @@ mod tests {
     const POLICY: Policy = Policy {
         refresh_interval_secs: 6 * HOUR,
         down_grace_secs: 300,
+        rtt_change_percent: 20,
+        rtt_change_min_ns: 1_000_000,
     };
 
     fn user(n: u8, status: BgpStatus, last_reported_at: i64) -> UserState {
@@ -158,7 +192,12 @@ mod tests {
             peer_ip: Ipv4Addr::new(169, 254, 0, n),
             status,
             last_reported_at,
+            rtt_ns: 0,
         }
+    }
+
+    fn no_rtt() -> HashMap<Ipv4Addr, u64> {
+        HashMap::new()
     }
 
     fn up(peers: &[u8]) -> HashSet<Ipv4Addr> {
@@ -191,7 +230,7 @@ mod tests {
             user(1, BgpStatus::Unknown, 0),
             user(2, BgpStatus::Down, now - 60),
         ];
-        let decisions = decider.decide(&users, &up(&[1, 2]), now);
+        let decisions = decider.decide(&users, &up(&[1, 2]), &no_rtt(), now);
         assert_eq!(
             statuses(&decisions),
             [(1, "up", Reason::Changed), (2, "up", Reason::Changed)]
@@ -204,10 +243,13 @@ mod tests {
         let mut decider = Decider::new(POLICY);
         let now = 10 * HOUR;
         let users = [user(1, BgpStatus::Up, now - 6 * HOUR + 1)];
-        assert!(decider.decide(&users, &up(&[1]), now).updates.is_empty());
+        assert!(decider
+            .decide(&users, &up(&[1]), &no_rtt(), now)
+            .updates
+            .is_empty());
         let users = [user(1, BgpStatus::Up, now - 6 * HOUR)];
         assert_eq!(
-            statuses(&decider.decide(&users, &up(&[1]), now)),
+            statuses(&decider.decide(&users, &up(&[1]), &no_rtt(), now)),
             [(1, "up", Reason::Refresh)]
         );
     }
@@ -217,14 +259,14 @@ mod tests {
         let mut decider = Decider::new(POLICY);
         let t0 = 10 * HOUR;
         let users = [user(1, BgpStatus::Up, t0 - 60)];
-        let first = decider.decide(&users, &up(&[]), t0);
+        let first = decider.decide(&users, &up(&[]), &no_rtt(), t0);
         assert!(first.updates.is_empty());
         assert_eq!((first.down, first.in_grace), (1, 1));
         assert!(decider
-            .decide(&users, &up(&[]), t0 + 299)
+            .decide(&users, &up(&[]), &no_rtt(), t0 + 299)
             .updates
             .is_empty());
-        let after = decider.decide(&users, &up(&[]), t0 + 300);
+        let after = decider.decide(&users, &up(&[]), &no_rtt(), t0 + 300);
         assert_eq!(statuses(&after), [(1, "down", Reason::Changed)]);
         assert_eq!(after.in_grace, 0);
     }
@@ -236,7 +278,7 @@ mod tests {
             ..POLICY
         });
         let users = [user(1, BgpStatus::Unknown, 0), user(2, BgpStatus::Up, HOUR)];
-        let decisions = decider.decide(&users, &up(&[]), 2 * HOUR);
+        let decisions = decider.decide(&users, &up(&[]), &no_rtt(), 2 * HOUR);
         assert_eq!(
             statuses(&decisions),
             [(1, "down", Reason::Changed), (2, "down", Reason::Changed)]
@@ -248,25 +290,28 @@ mod tests {
         let mut decider = Decider::new(POLICY);
         let t0 = 10 * HOUR;
         let users = [user(1, BgpStatus::Up, t0 - 60)];
-        assert!(decider.decide(&users, &up(&[]), t0).updates.is_empty());
+        assert!(decider
+            .decide(&users, &up(&[]), &no_rtt(), t0)
+            .updates
+            .is_empty());
         assert!(
             decider
-                .decide(&users, &up(&[1]), t0 + 200)
+                .decide(&users, &up(&[1]), &no_rtt(), t0 + 200)
                 .updates
                 .is_empty(),
             "back up"
         );
         // Down again: the grace period starts over.
         assert!(decider
-            .decide(&users, &up(&[]), t0 + 400)
+            .decide(&users, &up(&[]), &no_rtt(), t0 + 400)
             .updates
             .is_empty());
         assert!(decider
-            .decide(&users, &up(&[]), t0 + 699)
+            .decide(&users, &up(&[]), &no_rtt(), t0 + 699)
             .updates
             .is_empty());
         assert_eq!(
-            statuses(&decider.decide(&users, &up(&[]), t0 + 700)),
+            statuses(&decider.decide(&users, &up(&[]), &no_rtt(), t0 + 700)),
             [(1, "down", Reason::Changed)]
         );
     }
@@ -276,17 +321,17 @@ mod tests {
         let mut decider = Decider::new(POLICY);
         let t0 = 10 * HOUR;
         let users = [user(1, BgpStatus::Down, t0 - HOUR)];
-        decider.decide(&users, &up(&[]), t0);
+        decider.decide(&users, &up(&[]), &no_rtt(), t0);
         assert!(
             decider
-                .decide(&users, &up(&[]), t0 + 300)
+                .decide(&users, &up(&[]), &no_rtt(), t0 + 300)
                 .updates
                 .is_empty(),
             "fresh"
         );
         let stale = [user(1, BgpStatus::Down, t0 - 6 * HOUR)];
         assert_eq!(
-            statuses(&decider.decide(&stale, &up(&[]), t0 + 300)),
+            statuses(&decider.decide(&stale, &up(&[]), &no_rtt(), t0 + 300)),
             [(1, "down", Reason::Refresh)]
         );
     }
@@ -297,20 +342,74 @@ mod tests {
         let mut decider = Decider::new(POLICY);
         let t0 = 10 * HOUR;
         let users = [user(1, BgpStatus::Up, t0 - 7 * HOUR)];
-        assert!(decider.decide(&users, &up(&[]), t0).updates.is_empty());
+        assert!(decider
+            .decide(&users, &up(&[]), &no_rtt(), t0)
+            .updates
+            .is_empty());
     }
 
     #[test]
     fn departed_users_are_forgotten() {
         let mut decider = Decider::new(POLICY);
         let t0 = 10 * HOUR;
-        decider.decide(&[user(1, BgpStatus::Up, t0)], &up(&[]), t0);
-        decider.decide(&[], &up(&[]), t0 + 100);
+        decider.decide(&[user(1, BgpStatus::Up, t0)], &up(&[]), &no_rtt(), t0);
+        decider.decide(&[], &up(&[]), &no_rtt(), t0 + 100);
         // Back (recreated): its grace period starts again.
         let users = [user(1, BgpStatus::Up, t0)];
         assert!(decider
-            .decide(&users, &up(&[]), t0 + 350)
+            .decide(&users, &up(&[]), &no_rtt(), t0 + 350)
             .updates
             .is_empty());
+    }
+
+    #[test]
+    fn an_rtt_is_reported_with_every_up_and_on_its_own_only_past_both_thresholds() {
+        let mut decider = Decider::new(POLICY);
+        let now = 10 * HOUR;
+        let sampled = |ns: u64| HashMap::from([(Ipv4Addr::new(169, 254, 0, 1), ns)]);
+        let fresh = |rtt_ns| UserState {
+            rtt_ns,
+            ..user(1, BgpStatus::Up, now - 60)
+        };
+        // A change carries the sample.
+        let decisions = decider.decide(
+            &[user(1, BgpStatus::Down, now - 60)],
+            &up(&[1]),
+            &sampled(4_000_000),
+            now,
+        );
+        assert_eq!(decisions.updates[0].rtt_ns, 4_000_000);
+        // 10 ms → 11.5 ms: 15 % (under 20 %) → nothing; 12.5 ms: 25 % and 2.5 ms → reported.
+        assert!(decider
+            .decide(&[fresh(10_000_000)], &up(&[1]), &sampled(11_500_000), now)
+            .updates
+            .is_empty());
+        let moved = decider.decide(&[fresh(10_000_000)], &up(&[1]), &sampled(12_500_000), now);
+        assert_eq!(statuses(&moved), [(1, "up", Reason::RttMoved)]);
+        assert_eq!(moved.updates[0].rtt_ns, 12_500_000);
+        // 0.2 ms → 0.5 ms: 150 % but only 0.3 ms → nothing (a fast link's jitter).
+        assert!(decider
+            .decide(&[fresh(200_000)], &up(&[1]), &sampled(500_000), now)
+            .updates
+            .is_empty());
+        // No sample is never a move; a first sample past 1 ms is.
+        assert!(decider
+            .decide(&[fresh(10_000_000)], &up(&[1]), &no_rtt(), now)
+            .updates
+            .is_empty());
+        assert_eq!(
+            statuses(&decider.decide(&[fresh(0)], &up(&[1]), &sampled(2_000_000), now)),
+            [(1, "up", Reason::RttMoved)]
+        );
+        // A Down report carries no RTT.
+        let mut zero_grace = Decider::new(Policy {
+            down_grace_secs: 0,
+            ..POLICY
+        });
+        let down = zero_grace.decide(&[fresh(10_000_000)], &up(&[]), &sampled(9), now);
+        assert_eq!(
+            (down.updates[0].rtt_ns, down.updates[0].reason),
+            (0, Reason::Changed)
+        );
     }
 }

@@ -6,14 +6,14 @@
 
 use std::collections::BTreeSet;
 use std::io;
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use prometheus::{
-    Encoder, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
-    Registry, TextEncoder,
+    Encoder, GaugeVec, Histogram, HistogramOpts, IntCounter, IntCounterVec, IntGauge, IntGaugeVec,
+    Opts, Registry, TextEncoder,
 };
 
 use crate::decision::Reason;
@@ -32,6 +32,7 @@ pub struct AgentMetrics {
     transactions: IntCounterVec,
     in_flight: IntGauge,
     last_landed: IntGauge,
+    rtt: GaugeVec,
 }
 
 impl AgentMetrics {
@@ -69,7 +70,7 @@ impl AgentMetrics {
         let updates = IntCounterVec::new(
             Opts::new(
                 "updates_decided_total",
-                "Status updates decided, by reason: a change, or a refresh of an unchanged status.",
+                "Status updates decided, by reason: a change, a refresh of an unchanged status, or an RTT that moved past the thresholds.",
             ),
             &["reason"],
         )
@@ -80,6 +81,15 @@ impl AgentMetrics {
                 "Transactions by outcome: landed, failed for good, or retried after a transport failure.",
             ),
             &["outcome"],
+        )
+        .expect("valid");
+        let rtt = GaugeVec::new(
+            Opts::new(
+                "bgp_rtt_seconds",
+                "Smoothed RTT of each user's BGP session at the last tick, from the kernel \
+                 (tcpi_rtt), by client IP; only users whose session has a sample.",
+            ),
+            &["client_ip"],
         )
         .expect("valid");
         let in_flight = IntGauge::new(
@@ -101,11 +111,12 @@ impl AgentMetrics {
             Box::new(transactions.clone()),
             Box::new(in_flight.clone()),
             Box::new(last_landed.clone()),
+            Box::new(rtt.clone()),
         ] {
             registry.register(collector).expect("names are distinct");
         }
         // Labels known up front start at zero, so a scrape shows them before anything happens.
-        for reason in [Reason::Changed, Reason::Refresh] {
+        for reason in [Reason::Changed, Reason::Refresh, Reason::RttMoved] {
             updates.with_label_values(&[reason_label(reason)]);
         }
         for outcome in ["landed", "failed", "retried"] {
@@ -122,6 +133,18 @@ impl AgentMetrics {
             transactions,
             in_flight,
             last_landed,
+            rtt,
+        }
+    }
+
+    /// The last tick's RTT samples, `(client IP, ns)`: the series of users without one now
+    /// (down, gone, or a source without samples) are removed.
+    pub fn rtts(&self, samples: &[(Ipv4Addr, u64)]) {
+        self.rtt.reset();
+        for (client_ip, rtt_ns) in samples {
+            self.rtt
+                .with_label_values(&[client_ip.to_string().as_str()])
+                .set(*rtt_ns as f64 / 1e9);
         }
     }
 
@@ -212,6 +235,7 @@ fn reason_label(reason: Reason) -> &'static str {
     match reason {
         Reason::Changed => "change",
         Reason::Refresh => "refresh",
+        Reason::RttMoved => "rtt",
     }
 }
 

@@ -69,6 +69,7 @@ pub fn read_chain(cluster: Cluster) -> ReadChain {
                 peer_ip: record.user.tunnel_net.bgp_peer_ip(),
                 status: record.user.bgp_status,
                 last_reported_at: record.user.last_bgp_reported_at,
+                rtt_ns: record.user.bgp_rtt_ns,
             })
             .collect();
         Ok(ChainView { users, now })
@@ -104,6 +105,8 @@ struct TickReport {
     in_grace: usize,
     /// Per network namespace read: its name, the users up there, the others.
     by_namespace: Vec<(String, usize, usize)>,
+    /// The RTT sample of each user whose session has one: its client IP, nanoseconds.
+    rtt_ns: Vec<(Ipv4Addr, u64)>,
     submitted: Vec<Update>,
     decision_time: Duration,
 }
@@ -169,6 +172,7 @@ impl Agent {
                         .iter()
                         .map(|(namespace, up, down)| (namespace.as_str(), *up, *down)),
                 );
+                self.metrics.rtts(&report.rtt_ns);
                 for update in &report.submitted {
                     self.metrics.decided(update.reason);
                 }
@@ -273,9 +277,9 @@ impl Agent {
             .established_sessions(self.bgp_port)
             .map_err(|error| format!("cannot read the BGP sessions: {error}"))?;
         let started = Instant::now();
-        let decisions = self
-            .decider
-            .decide(&view.users, &sessions.union(), view.now);
+        let decisions =
+            self.decider
+                .decide(&view.users, &sessions.union(), &sessions.rtt_ns, view.now);
         let decision_time = started.elapsed();
         let submitted = decisions
             .updates
@@ -288,6 +292,14 @@ impl Agent {
             down: decisions.down,
             in_grace: decisions.in_grace,
             by_namespace: count_by_namespace(&view.users, &sessions),
+            rtt_ns: view
+                .users
+                .iter()
+                .filter_map(|user| {
+                    let rtt_ns = sessions.rtt_ns.get(&user.peer_ip)?;
+                    Some((user.client_ip, *rtt_ns))
+                })
+                .collect(),
             submitted,
             decision_time,
         })

@@ -8,7 +8,7 @@
 //! address is four such words. BGP over IPv4 may appear in `tcp6` as an IPv4-mapped address
 //! (`::ffff:a.b.c.d`) when the daemon listens on a dual-stack socket.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
@@ -25,6 +25,9 @@ pub struct Sessions {
     /// Each namespace read, by name (its `ip netns` name, or [`OWN_NAMESPACE`]), with the
     /// peers seen there, in the order read. A named namespace that was gone is not listed.
     pub by_namespace: Vec<(String, HashSet<Ipv4Addr>)>,
+    /// The smoothed RTT of each peer's session in nanoseconds, where the source has one
+    /// (netlink: the kernel's `tcpi_rtt`; the tables have none).
+    pub rtt_ns: HashMap<Ipv4Addr, u64>,
 }
 
 impl Sessions {
@@ -32,7 +35,20 @@ impl Sessions {
     pub fn own(peers: HashSet<Ipv4Addr>) -> Self {
         Sessions {
             by_namespace: vec![(OWN_NAMESPACE.to_string(), peers)],
+            rtt_ns: HashMap::new(),
         }
+    }
+
+    /// Adds a namespace's peers with their RTT samples (the first sample of a peer seen in
+    /// several namespaces stands).
+    pub fn add(&mut self, namespace: &str, peers: HashMap<Ipv4Addr, Option<u64>>) {
+        for (peer, rtt_ns) in &peers {
+            if let Some(rtt_ns) = rtt_ns {
+                self.rtt_ns.entry(*peer).or_insert(*rtt_ns);
+            }
+        }
+        self.by_namespace
+            .push((namespace.to_string(), peers.into_keys().collect()));
     }
 
     /// The peers seen in any namespace: what the decisions use.
@@ -110,21 +126,24 @@ impl SocketSource {
 fn netlink_sessions(namespaces: &Namespaces, port: u16) -> io::Result<Sessions> {
     use crate::netlink;
     let named = match namespaces {
-        Namespaces::Own => return Ok(Sessions::own(netlink::established_peers(port)?)),
+        Namespaces::Own => {
+            let mut sessions = Sessions::default();
+            sessions.add(OWN_NAMESPACE, netlink::established_sessions(port)?);
+            return Ok(sessions);
+        }
         Namespaces::Named(names) => names
             .iter()
             .map(|name| (name.clone(), Path::new(netlink::NETNS_DIR).join(name)))
             .collect(),
         Namespaces::All => netlink::named_namespaces()?,
     };
-    let mut sessions = if *namespaces == Namespaces::All {
-        Sessions::own(netlink::established_peers(port)?)
-    } else {
-        Sessions::default()
-    };
+    let mut sessions = Sessions::default();
+    if *namespaces == Namespaces::All {
+        sessions.add(OWN_NAMESPACE, netlink::established_sessions(port)?);
+    }
     for (name, path) in named {
-        match netlink::established_peers_in(&path, port) {
-            Ok(found) => sessions.by_namespace.push((name, found)),
+        match netlink::established_sessions_in(&path, port) {
+            Ok(found) => sessions.add(&name, found),
             Err(error) if error.kind() == io::ErrorKind::NotFound => {
                 tracing::warn!(namespace = %name, "network namespace gone; skipped");
             }
@@ -332,6 +351,7 @@ mod tests {
                 ("vrf-b".into(), HashSet::from([peer, other])),
                 ("vrf-c".into(), HashSet::new()),
             ],
+            rtt_ns: HashMap::new(),
         };
         assert_eq!(sessions.union(), HashSet::from([peer, other]));
         assert!(Sessions::default().union().is_empty());
@@ -341,5 +361,16 @@ mod tests {
     fn garbage_lines_are_skipped() {
         let table = "not a table\n   0: ZZZZ:00B3 0200000A:C822 01\n\n   1: 0100000A";
         assert!(established_peers(table, 179).is_empty());
+    }
+
+    #[test]
+    fn a_peers_first_rtt_sample_stands_and_peers_without_one_have_none() {
+        let (a, b) = (Ipv4Addr::new(169, 254, 0, 1), Ipv4Addr::new(169, 254, 0, 3));
+        let mut sessions = Sessions::default();
+        sessions.add("vrf-a", HashMap::from([(a, Some(1_000)), (b, None)]));
+        sessions.add("vrf-b", HashMap::from([(a, Some(9_000)), (b, Some(2_000))]));
+        assert_eq!(sessions.rtt_ns, HashMap::from([(a, 1_000), (b, 2_000)]));
+        assert_eq!(sessions.union(), HashSet::from([a, b]));
+        assert_eq!(sessions.by_namespace[0].0, "vrf-a");
     }
 }

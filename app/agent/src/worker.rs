@@ -158,7 +158,7 @@ pub fn report_instruction(publisher: &Pubkey, device: &Pubkey, updates: &[Update
         .map(|update| {
             let report = BgpReport {
                 status: update.status,
-                rtt_ns: 0,
+                rtt_ns: update.rtt_ns,
             };
             (update.client_ip, report)
         })

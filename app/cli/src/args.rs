@@ -446,6 +446,13 @@ pub struct AgentArgs {
     /// Report Down only after the session has been down this long (Up is reported at once).
     #[arg(long, default_value = "5m", value_parser = humantime::parse_duration)]
     pub down_grace: Duration,
+    /// Report an Up session's RTT on its own (between status reports) when it moved from the
+    /// chain's by more than this percentage…
+    #[arg(long, default_value_t = 20)]
+    pub rtt_change_percent: u64,
+    /// …and by more than this much.
+    #[arg(long, default_value = "1ms", value_parser = humantime::parse_duration)]
+    pub rtt_change_min: Duration,
     /// The BGP port (sessions with it at either end count).
     #[arg(long, default_value_t = 179)]
     pub bgp_port: u16,

@@ -52,6 +52,20 @@ fn a_bird_session_across_namespaces_is_reported_up_and_down() {
         ],
         "{text}"
     );
+    // The RTT the kernel measured for BIRD's TCP session went on chain with the Up, and is
+    // exported per user (the idle user has no session, hence no series).
+    let rtt_ns = lab.user_rtt_ns();
+    say(t0, &format!("on-chain RTT: {rtt_ns} ns"));
+    assert!(rtt_ns > 0 && rtt_ns < 1_000_000_000, "{rtt_ns} ns");
+    let rtt_series: Vec<&str> = text
+        .lines()
+        .filter(|line| line.starts_with("serviceability_agent_bgp_rtt_seconds{"))
+        .collect();
+    assert_eq!(rtt_series.len(), 1, "{text}");
+    assert!(
+        rtt_series[0].contains(&format!(r#"client_ip="{}""#, USER.0)),
+        "{text}"
+    );
 
     // The peer's daemon dies: Down, but only once the grace period has passed.
     let killed = Instant::now();

@@ -27,6 +27,23 @@ fn an_established_session_on_the_port_is_seen_from_either_end() {
 }
 
 #[test]
+fn an_established_session_carries_the_kernels_rtt_sample() {
+    use std::io::{Read, Write};
+    let (_listener, mut client, mut server, port) = session("127.0.0.1:0");
+    // A round trip gives the kernel an RTT sample.
+    client.write_all(b"ping").unwrap();
+    let mut buffer = [0u8; 4];
+    server.read_exact(&mut buffer).unwrap();
+    server.write_all(b"pong").unwrap();
+    client.read_exact(&mut buffer).unwrap();
+    let sessions = established_sessions(port).unwrap();
+    let rtt_ns = sessions[&Ipv4Addr::LOCALHOST].expect("an RTT sample");
+    // Loopback: more than nothing, far less than a second; whole microseconds.
+    assert!(rtt_ns > 0 && rtt_ns < 1_000_000_000, "{rtt_ns} ns");
+    assert_eq!(rtt_ns % 1_000, 0, "the kernel keeps microseconds");
+}
+
+#[test]
 fn a_dual_stack_listener_shows_its_ipv4_peer_as_ipv4() {
     // Served by an IPv6 socket, the IPv4 client appears as ::ffff:127.0.0.1.
     let Ok(listener) = TcpListener::bind("[::]:0") else {
@@ -88,8 +105,8 @@ fn a_session_in_another_namespace_is_read_there_and_only_there() {
         let _ = wait.recv();
     });
     let port = port.recv().unwrap();
-    let inside = established_peers_in(&netns.path(), port).unwrap();
-    assert!(inside.contains(&Ipv4Addr::LOCALHOST), "{inside:?}");
+    let inside = established_sessions_in(&netns.path(), port).unwrap();
+    assert!(inside.contains_key(&Ipv4Addr::LOCALHOST), "{inside:?}");
     let own = established_peers(port).unwrap();
     assert!(
         own.is_empty(),
@@ -104,6 +121,6 @@ fn a_session_in_another_namespace_is_read_there_and_only_there() {
     // Gone: reading it is NotFound, which the agent logs and skips.
     let path = netns.path();
     drop(netns);
-    let gone = established_peers_in(&path, port).unwrap_err();
+    let gone = established_sessions_in(&path, port).unwrap_err();
     assert_eq!(gone.kind(), io::ErrorKind::NotFound);
 }

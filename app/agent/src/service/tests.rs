@@ -1,5 +1,6 @@
 //! The loop against a recording worker and a fixed chain view.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use anchor_lang::solana_program::instruction::Instruction;
@@ -25,6 +26,7 @@ fn user(index: u8) -> UserState {
         peer_ip: Ipv4Addr::new(169, 254, 0, 2 * index + 1),
         status: BgpStatus::Unknown,
         last_reported_at: 0,
+        rtt_ns: 0,
     }
 }
 
@@ -79,6 +81,8 @@ fn agent(
     let policy = Policy {
         refresh_interval_secs: 3_600,
         down_grace_secs: 0,
+        rtt_change_percent: 20,
+        rtt_change_min_ns: 1_000_000,
     };
     let agent = Agent::new(
         device,
@@ -236,6 +240,7 @@ fn sessions_are_counted_in_each_namespace_and_decided_on_all_of_them() {
             ("vrf-b".into(), HashSet::from([user(2).peer_ip])),
             ("vrf-c".into(), HashSet::new()),
         ],
+        rtt_ns: HashMap::new(),
     };
     assert_eq!(
         count_by_namespace(&users, &sessions),
@@ -248,7 +253,9 @@ fn sessions_are_counted_in_each_namespace_and_decided_on_all_of_them() {
     let mut decider = Decider::new(Policy {
         refresh_interval_secs: 3_600,
         down_grace_secs: 0,
+        rtt_change_percent: 20,
+        rtt_change_min_ns: 1_000_000,
     });
-    let decisions = decider.decide(&users, &sessions.union(), NOW);
+    let decisions = decider.decide(&users, &sessions.union(), &sessions.rtt_ns, NOW);
     assert_eq!((decisions.up, decisions.down), (2, 1));
 }

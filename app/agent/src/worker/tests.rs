@@ -71,6 +71,7 @@ fn updates(count: u32) -> Vec<Update> {
         .map(|n| Update {
             client_ip: Ipv4Addr::from(0x6440_0000 + n),
             status: BgpStatus::Up,
+            rtt_ns: 1_000_000 + u64::from(n),
             reason: Reason::Changed,
         })
         .collect()

@@ -29,6 +29,9 @@ pub fn run(settings: &Settings, args: &AgentArgs, output: OutputFormat) -> CliRe
         refresh_interval_secs: secs(args.refresh_interval, "--refresh-interval")?,
         down_grace_secs: i64::try_from(args.down_grace.as_secs())
             .map_err(|_| CliError::input("--down-grace is too long"))?,
+        rtt_change_percent: args.rtt_change_percent,
+        rtt_change_min_ns: u64::try_from(args.rtt_change_min.as_nanos())
+            .map_err(|_| CliError::input("--rtt-change-min is too long"))?,
     };
     let sockets = match (
         SocketSource::parse(&args.sockets),

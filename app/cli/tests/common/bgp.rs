@@ -643,6 +643,15 @@ impl Lab {
         self.status(&self.user.0)
     }
 
+    /// The on-chain RTT of the user with a session, nanoseconds (0: no sample).
+    pub fn user_rtt_ns(&self) -> u64 {
+        self.env
+            .user(&self.device, &self.user.0)
+            .expect("the user exists")
+            .user
+            .bgp_rtt_ns
+    }
+
     /// The on-chain status of the user without one.
     pub fn idle_status(&self) -> &'static str {
         self.status(&self.idle_user.0)
