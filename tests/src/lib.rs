@@ -22,6 +22,8 @@ use serviceability_host::{add_serviceability, set_upgrade_authority, ProgramRunt
 use solana_account::Account;
 pub use solana_keypair::Keypair;
 pub use solana_signer::Signer;
+use solana_slot_hashes::SlotHashes;
+use solana_transaction::versioned::VersionedTransaction;
 use solana_transaction::Transaction;
 use solana_transaction_error::TransactionError;
 
@@ -167,6 +169,77 @@ impl TestSvm {
         }
         let result = self.litesvm.send_transaction(transaction);
         // A fresh blockhash keeps identical retries distinct transactions.
+        self.litesvm.expire_blockhash();
+        result
+    }
+
+    /// Creates an address lookup table of `addresses`, owned by `authority` (which pays), and
+    /// lets a slot pass so that they can be looked up. Returns the table's address.
+    pub fn lookup_table(&mut self, authority: &Keypair, addresses: &[Pubkey]) -> Pubkey {
+        use solana_address_lookup_table_interface::instruction as alt;
+        // A table's recent slot must be in SlotHashes, whose newest entry litesvm keeps.
+        let slot_hashes: SlotHashes = self.litesvm.get_sysvar();
+        let (recent_slot, _) = *slot_hashes.first().expect("a slot hash");
+        let (create, table) =
+            alt::create_lookup_table(authority.pubkey(), authority.pubkey(), recent_slot);
+        self.send_paid_by(authority, &[create], &[])
+            .expect("lookup table created");
+        // 20 addresses per extension keep each transaction well under the size limit.
+        for chunk in addresses.chunks(20) {
+            let extend = alt::extend_lookup_table(
+                table,
+                authority.pubkey(),
+                Some(authority.pubkey()),
+                chunk.to_vec(),
+            );
+            self.send_paid_by(authority, &[extend], &[])
+                .expect("lookup table extended");
+        }
+        // Addresses added in a slot are usable from the next one.
+        let clock: Clock = self.litesvm.get_sysvar();
+        self.litesvm.warp_to_slot(clock.slot + 1);
+        table
+    }
+
+    /// Sends `instructions` as a v0 transaction paid and signed by `payer` (and `signers`),
+    /// its accounts looked up in `tables` where they can be (`(address, its addresses)`).
+    /// Panics, as [`Self::send_paid_by`] does, if it is larger than a cluster accepts.
+    pub fn send_v0(
+        &mut self,
+        payer: &Keypair,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+        tables: &[(Pubkey, Vec<Pubkey>)],
+    ) -> TxResult {
+        use solana_message::{v0, AddressLookupTableAccount, VersionedMessage};
+        let tables: Vec<_> = tables
+            .iter()
+            .map(|(key, addresses)| AddressLookupTableAccount {
+                key: *key,
+                addresses: addresses.clone(),
+            })
+            .collect();
+        let message = v0::Message::try_compile(
+            &payer.pubkey(),
+            instructions,
+            &tables,
+            self.litesvm.latest_blockhash(),
+        )
+        .expect("a v0 message");
+        let mut all_signers = vec![payer];
+        all_signers.extend(
+            signers
+                .iter()
+                .copied()
+                .filter(|s| s.pubkey() != payer.pubkey()),
+        );
+        let transaction =
+            VersionedTransaction::try_new(VersionedMessage::V0(message), &all_signers)
+                .expect("signed");
+        if let Err(too_large) = check_transaction_size(&transaction) {
+            panic!("{too_large}");
+        }
+        let result = self.litesvm.send_transaction(transaction);
         self.litesvm.expire_blockhash();
         result
     }

@@ -293,3 +293,39 @@ fn reports_and_users_must_pair_up() {
     let result = svm.send(&[wrong_device], &[&other.metrics_publisher]);
     assert_program_error(&result, ServiceabilityError::NotMetricsPublisher);
 }
+
+/// Issue 24's target: with the device's users in an address lookup table, at least 60 reports
+/// go in one v0 transaction (the 64 account locks: the publisher, the program, the device, the
+/// system program and the users), where a legacy transaction holds 22.
+#[test]
+fn sixty_reports_fit_one_v0_transaction_with_a_lookup_table() {
+    let (mut svm, device, ips) = device_with_users(60);
+    let publisher = device.metrics_publisher.insecure_clone();
+    let users: Vec<Pubkey> = ips
+        .iter()
+        .map(|ip| pda::user(&device.address, *ip))
+        .collect();
+    let mut addresses = vec![device.address, anchor_lang::system_program::ID];
+    addresses.extend(&users);
+    let table = svm.lookup_table(&publisher, &addresses);
+
+    let reports: Vec<_> = ips
+        .iter()
+        .enumerate()
+        .map(|(n, ip)| (*ip, up(1_000_000 + n as u64)))
+        .collect();
+    let instruction = ix::report_bgp_sessions(publisher.pubkey(), device.address, &reports);
+    let meta = svm
+        .send_v0(&publisher, &[instruction], &[], &[(table, addresses)])
+        .expect("60 reports in one transaction");
+    assert_eq!(decode::<BgpStatusChanged>(&meta.logs).len(), 60);
+    for (n, ip) in ips.iter().enumerate() {
+        let user = svm.user(&device.address, *ip).expect("user");
+        assert!(matches!(user.bgp_status, BgpStatus::Up));
+        assert_eq!(user.bgp_rtt_ns, 1_000_000 + n as u64);
+    }
+    println!(
+        "60 reports in one v0 transaction: {} CU",
+        meta.compute_units_consumed
+    );
+}
