@@ -39,6 +39,7 @@ use solana_message::inner_instruction::InnerInstructionsList;
 use solana_message::VersionedMessage;
 use solana_rpc_client_api::filter::RpcFilterType;
 use solana_signature::Signature;
+use solana_slot_hashes::{SlotHashes, MAX_ENTRIES as MAX_SLOT_HASHES};
 use solana_transaction_error::TransactionError;
 
 pub use self::error::LedgerError;
@@ -201,12 +202,38 @@ impl EmbeddedLedger {
         let unix_timestamp = clock
             .unix_timestamp
             .max(clock::wall_clock_secs() + self.clock_offset);
+        if slot > clock.slot {
+            self.record_slot_hashes(clock.slot, slot);
+        }
         if (slot, unix_timestamp) != (clock.slot, clock.unix_timestamp) {
             clock.slot = slot;
             clock.unix_timestamp = unix_timestamp;
             clock.epoch = self.epoch_schedule().get_epoch(slot);
             self.svm.set_sysvar(&clock);
         }
+    }
+
+    /// Adds the slots after `previous` up to `slot` to the SlotHashes sysvar, as a validator
+    /// adds each slot it completes (keeping the newest 512): a lookup table is created for a
+    /// recent slot, which must be there. Each slot's hash is the slot number in its first
+    /// eight bytes (a validator's is its bank hash, which nothing here has).
+    fn record_slot_hashes(&mut self, previous: u64, slot: u64) {
+        let known: SlotHashes = self.svm.get_sysvar();
+        let first = previous
+            .saturating_add(1)
+            .max(slot.saturating_sub(MAX_SLOT_HASHES as u64 - 1));
+        let mut entries: Vec<(u64, Hash)> = (first..=slot)
+            .map(|slot| {
+                let mut hash = [0u8; 32];
+                hash[..8].copy_from_slice(&slot.to_le_bytes());
+                (slot, Hash::new_from_array(hash))
+            })
+            .collect();
+        entries.extend(known.iter().copied());
+        entries.sort_by(|(a, _), (b, _)| b.cmp(a));
+        entries.dedup_by_key(|(slot, _)| *slot);
+        entries.truncate(MAX_SLOT_HASHES);
+        self.svm.set_sysvar(&SlotHashes::new(&entries));
     }
 
     /// The Clock sysvar.

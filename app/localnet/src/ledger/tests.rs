@@ -148,3 +148,94 @@ fn a_saved_ledger_keeps_its_slot_clock_and_a_format_2_file_resumes_its_slot_when
         resumed.slot()
     );
 }
+
+#[test]
+fn a_lookup_table_is_created_for_a_recent_slot_and_a_v0_transaction_uses_it() {
+    use solana_address_lookup_table_interface::instruction as alt;
+    use solana_message::{v0, AddressLookupTableAccount};
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = EmbeddedLedger::open(&dir.path().join("l"), &ProgramRuntime::Native).unwrap();
+    let payer = Keypair::new();
+    ledger
+        .svm_mut()
+        .airdrop(&payer.pubkey(), 10_000_000_000)
+        .unwrap();
+    let wait_a_slot = |ledger: &mut EmbeddedLedger| {
+        let slot = ledger.clock().slot;
+        while ledger.clock().slot == slot {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            ledger.sync_clock();
+        }
+    };
+    wait_a_slot(&mut ledger);
+    // The slots the clock went through are in SlotHashes, newest first, as on a validator.
+    let slot = ledger.clock().slot;
+    let hashes: solana_slot_hashes::SlotHashes = ledger.svm().get_sysvar();
+    assert_eq!(hashes.first().map(|(newest, _)| *newest), Some(slot));
+    assert!(hashes.get(&(slot - 1)).is_some());
+
+    let send = |ledger: &mut EmbeddedLedger, message: VersionedMessage| {
+        let transaction = VersionedTransaction::try_new(message, &[&payer]).unwrap();
+        let outcome = ledger.submit(transaction).unwrap();
+        assert!(
+            outcome.result.is_ok(),
+            "{:?}\n{:#?}",
+            outcome.result,
+            outcome.logs
+        );
+    };
+    let legacy = |ledger: &EmbeddedLedger, instruction: Instruction| {
+        VersionedMessage::Legacy(solana_message::Message::new_with_blockhash(
+            &[instruction],
+            Some(&payer.pubkey()),
+            &ledger.latest_blockhash(),
+        ))
+    };
+    let (create, table) = alt::create_lookup_table(payer.pubkey(), payer.pubkey(), slot);
+    let message = legacy(&ledger, create);
+    send(&mut ledger, message);
+    let recipients: Vec<Pubkey> = (0..30).map(|_| Pubkey::new_unique()).collect();
+    let extend = alt::extend_lookup_table(
+        table,
+        payer.pubkey(),
+        Some(payer.pubkey()),
+        recipients.clone(),
+    );
+    let message = legacy(&ledger, extend);
+    send(&mut ledger, message);
+    wait_a_slot(&mut ledger);
+
+    // 30 transfers whose recipients come from the table: 30 keys a legacy message would carry.
+    let transfers: Vec<Instruction> = recipients
+        .iter()
+        .map(|to| system_program_transfer(&payer.pubkey(), to, 1_000_000))
+        .collect();
+    let message = v0::Message::try_compile(
+        &payer.pubkey(),
+        &transfers,
+        &[AddressLookupTableAccount {
+            key: table,
+            addresses: recipients.clone(),
+        }],
+        ledger.latest_blockhash(),
+    )
+    .unwrap();
+    send(&mut ledger, VersionedMessage::V0(message));
+    for to in &recipients {
+        assert_eq!(ledger.svm().get_balance(to), Some(1_000_000));
+    }
+}
+
+fn system_program_transfer(from: &Pubkey, to: &Pubkey, lamports: u64) -> Instruction {
+    let mut data = 2u32.to_le_bytes().to_vec();
+    data.extend_from_slice(&lamports.to_le_bytes());
+    Instruction::new_with_bytes(
+        system_program::ID,
+        &data,
+        vec![
+            anchor_lang::solana_program::instruction::AccountMeta::new(*from, true),
+            anchor_lang::solana_program::instruction::AccountMeta::new(*to, false),
+        ],
+    )
+}
