@@ -285,6 +285,9 @@ impl Agent {
             .args(["--sockets", "netlink", "--netns", device_netns])
             .args(["--interval", INTERVAL])
             .args(["--down-grace", &format!("{GRACE_SECS}s")])
+            // The RTT goes with every status report, never alone (a new session's smoothed
+            // RTT settles over its first seconds): the tests count status changes exactly.
+            .args(["--rtt-change-min", "1h"])
             .args(["--metrics-addr", "127.0.0.1:0"])
             .env("HOME", env.dir.path().join("home"))
             .stdout(Stdio::piped())
