@@ -20,7 +20,7 @@ use serviceability_client::instructions as ix;
 use serviceability_client::pda;
 use serviceability_client::transport::{wire_size, PACKET_DATA_SIZE};
 use serviceability_client::types::{
-    AuthorityUpdate, BgpStatus, CreateDeviceArgs, UpdateDeviceArgs,
+    AuthorityUpdate, BgpReport, BgpStatus, CreateDeviceArgs, UpdateDeviceArgs,
 };
 use serviceability_client::PROGRAM_ID;
 use serviceability_host::ProgramRuntime;
@@ -511,6 +511,95 @@ fn bgp_updates_per_transaction() -> (usize, usize) {
     (count, bytes)
 }
 
+/// One `report_bgp_sessions` packing: users per transaction, its bytes and compute units.
+struct Packing {
+    users: usize,
+    bytes: usize,
+    compute_units: u64,
+}
+
+/// `report_bgp_sessions` at its fullest in a legacy transaction (the users' keys fill the
+/// packet) and in a v0 transaction whose accounts come from the device's lookup table (the 64
+/// account locks bind first: the publisher, the program, the device, the system program and
+/// 60 users), each sent and executed.
+fn batched_bgp_packing() -> (Packing, Packing) {
+    let Scenario {
+        mut svm, device, ..
+    } = Scenario::new(200);
+    let publisher = device.metrics_publisher.insecure_clone();
+    let reports = |count: usize| -> Vec<(Ipv4Addr, BgpReport)> {
+        (0..count)
+            .map(|n| {
+                let report = BgpReport {
+                    status: BgpStatus::Up,
+                    rtt_ns: 1_000_000,
+                };
+                (bench_ip(n), report)
+            })
+            .collect()
+    };
+    let instruction =
+        |count| ix::report_bgp_sessions(publisher.pubkey(), device.address, &reports(count));
+    let mut legacy = 1;
+    while transaction_bytes(&Sample::new(vec![instruction(legacy + 1)], &publisher, &[]).sign(&svm))
+        <= PACKET_DATA_SIZE
+    {
+        legacy += 1;
+    }
+    const V0_USERS: usize = 60;
+    for n in 0..V0_USERS.max(legacy) {
+        svm.create_user(&device.address, bench_ip(n)).expect("user");
+    }
+    let legacy_sample = Sample::new(vec![instruction(legacy)], &publisher, &[]).sign(&svm);
+    let legacy_bytes = transaction_bytes(&legacy_sample);
+    let legacy_meta = svm
+        .litesvm
+        .send_transaction(legacy_sample)
+        .expect("the legacy packing runs");
+    let mut addresses = vec![device.address, anchor_lang::system_program::ID];
+    addresses.extend((0..V0_USERS).map(|n| pda::user(&device.address, bench_ip(n))));
+    let table = svm.lookup_table(&publisher, &addresses);
+    let v0 = svm
+        .send_v0(
+            &publisher,
+            &[instruction(V0_USERS)],
+            &[],
+            &[(table, addresses.clone())],
+        )
+        .expect("the v0 packing runs");
+    let v0_bytes = {
+        use solana_message::{v0 as message_v0, AddressLookupTableAccount, VersionedMessage};
+        let message = message_v0::Message::try_compile(
+            &publisher.pubkey(),
+            &[instruction(V0_USERS)],
+            &[AddressLookupTableAccount {
+                key: table,
+                addresses,
+            }],
+            svm.litesvm.latest_blockhash(),
+        )
+        .expect("a v0 message");
+        let transaction = solana_transaction::versioned::VersionedTransaction::try_new(
+            VersionedMessage::V0(message),
+            &[&publisher],
+        )
+        .expect("signed");
+        wire_size(&transaction)
+    };
+    (
+        Packing {
+            users: legacy,
+            bytes: legacy_bytes,
+            compute_units: legacy_meta.compute_units_consumed,
+        },
+        Packing {
+            users: V0_USERS,
+            bytes: v0_bytes,
+            compute_units: v0.compute_units_consumed,
+        },
+    )
+}
+
 /// Reserve + close cycles per second over `devices` devices, and plain transfer pairs per
 /// second on the same machine, both including signing; checks the invariants at the end.
 fn throughput(cycles: usize, devices: usize) -> (f64, f64) {
@@ -678,6 +767,23 @@ fn main() {
 
     let (bgp_updates, bgp_bytes) = bgp_updates_per_transaction();
     println!("set_user_bgp_status updates per transaction: {bgp_updates} ({bgp_bytes} of {PACKET_DATA_SIZE} bytes, executed)");
+    let (legacy, v0) = batched_bgp_packing();
+    println!();
+    println!("| BGP reports in one transaction | users | bytes | compute units | × set_user_bgp_status packing |");
+    println!("|---|---:|---:|---:|---:|");
+    println!("| set_user_bgp_status, legacy | {bgp_updates} | {bgp_bytes} | | 1.00 |");
+    for (name, packing) in [
+        ("report_bgp_sessions, legacy", &legacy),
+        ("report_bgp_sessions, v0 + lookup table", &v0),
+    ] {
+        println!(
+            "| {name} | {} | {} | {} | {:.2} |",
+            packing.users,
+            packing.bytes,
+            packing.compute_units,
+            packing.users as f64 / bgp_updates as f64
+        );
+    }
     let (cycles_per_second, transfer_pairs_per_second) = throughput(args.cycles, args.devices);
     println!(
         "Throughput: {cycles_per_second:.0} reserve+close cycles/s; {transfer_pairs_per_second:.0} transfer pairs/s ({:.2}× the transfer rate); invariants held",
