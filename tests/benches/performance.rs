@@ -559,33 +559,17 @@ fn batched_bgp_packing() -> (Packing, Packing) {
     let mut addresses = vec![device.address, anchor_lang::system_program::ID];
     addresses.extend((0..V0_USERS).map(|n| pda::user(&device.address, bench_ip(n))));
     let table = svm.lookup_table(&publisher, &addresses);
+    let v0_transaction = svm.signed_v0(
+        &publisher,
+        &[instruction(V0_USERS)],
+        &[],
+        &[(table, addresses)],
+    );
+    let v0_bytes = wire_size(&v0_transaction);
     let v0 = svm
-        .send_v0(
-            &publisher,
-            &[instruction(V0_USERS)],
-            &[],
-            &[(table, addresses.clone())],
-        )
+        .litesvm
+        .send_transaction(v0_transaction)
         .expect("the v0 packing runs");
-    let v0_bytes = {
-        use solana_message::{v0 as message_v0, AddressLookupTableAccount, VersionedMessage};
-        let message = message_v0::Message::try_compile(
-            &publisher.pubkey(),
-            &[instruction(V0_USERS)],
-            &[AddressLookupTableAccount {
-                key: table,
-                addresses,
-            }],
-            svm.litesvm.latest_blockhash(),
-        )
-        .expect("a v0 message");
-        let transaction = solana_transaction::versioned::VersionedTransaction::try_new(
-            VersionedMessage::V0(message),
-            &[&publisher],
-        )
-        .expect("signed");
-        wire_size(&transaction)
-    };
     (
         Packing {
             users: legacy,

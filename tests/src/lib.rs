@@ -211,6 +211,23 @@ impl TestSvm {
         signers: &[&Keypair],
         tables: &[(Pubkey, Vec<Pubkey>)],
     ) -> TxResult {
+        let transaction = self.signed_v0(payer, instructions, signers, tables);
+        if let Err(too_large) = check_transaction_size(&transaction) {
+            panic!("{too_large}");
+        }
+        let result = self.litesvm.send_transaction(transaction);
+        self.litesvm.expire_blockhash();
+        result
+    }
+
+    /// The v0 transaction [`Self::send_v0`] sends, signed and not sent.
+    pub fn signed_v0(
+        &self,
+        payer: &Keypair,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+        tables: &[(Pubkey, Vec<Pubkey>)],
+    ) -> VersionedTransaction {
         use solana_message::{v0, AddressLookupTableAccount, VersionedMessage};
         let tables: Vec<_> = tables
             .iter()
@@ -226,22 +243,8 @@ impl TestSvm {
             self.litesvm.latest_blockhash(),
         )
         .expect("a v0 message");
-        let mut all_signers = vec![payer];
-        all_signers.extend(
-            signers
-                .iter()
-                .copied()
-                .filter(|s| s.pubkey() != payer.pubkey()),
-        );
-        let transaction =
-            VersionedTransaction::try_new(VersionedMessage::V0(message), &all_signers)
-                .expect("signed");
-        if let Err(too_large) = check_transaction_size(&transaction) {
-            panic!("{too_large}");
-        }
-        let result = self.litesvm.send_transaction(transaction);
-        self.litesvm.expire_blockhash();
-        result
+        VersionedTransaction::try_new(VersionedMessage::V0(message), &payer_first(payer, signers))
+            .expect("signed")
     }
 
     /// The wire size of `instructions` paid by `payer` and signed by it and `signers`.
@@ -260,17 +263,10 @@ impl TestSvm {
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> Transaction {
-        let mut all_signers = vec![payer];
-        all_signers.extend(
-            signers
-                .iter()
-                .copied()
-                .filter(|s| s.pubkey() != payer.pubkey()),
-        );
         Transaction::new_signed_with_payer(
             instructions,
             Some(&payer.pubkey()),
-            &all_signers,
+            &payer_first(payer, signers),
             self.litesvm.latest_blockhash(),
         )
     }
@@ -527,6 +523,18 @@ impl Scenario {
             authority,
         }
     }
+}
+
+/// The signers of a transaction paid by `payer`: it first, then `signers` other than it.
+fn payer_first<'a>(payer: &'a Keypair, signers: &[&'a Keypair]) -> Vec<&'a Keypair> {
+    let mut all = vec![payer];
+    all.extend(
+        signers
+            .iter()
+            .copied()
+            .filter(|signer| signer.pubkey() != payer.pubkey()),
+    );
+    all
 }
 
 /// `UpdateDeviceArgs` with every field `None`.

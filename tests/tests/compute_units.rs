@@ -4,7 +4,7 @@
 //! timing assertions. Natively the figures are nominal: the tests are ignored, with the
 //! reason, unless the suite was built with `SERVICEABILITY_SO` (see `build.rs`).
 
-use serviceability_tests::compute_units::{floor_so, measure_floor, measure_program};
+use serviceability_tests::compute_units::{floor_so, measure_floor, measure_program, PathCost};
 use serviceability_tests::TestSvm;
 
 /// Measured on the `cargo xtask sbf` build (upstream LLVM 22, SBPF v3), 2026-12-02; the same
@@ -60,6 +60,15 @@ const FLOOR_MEASURED: u64 = 5_446;
 /// The margin over the measured figure that a change may spend without updating the table.
 fn ceiling(measured: u64) -> u64 {
     measured + measured / 10
+}
+
+/// The compute units of the measured path `name`.
+fn cost_of(measured: &[PathCost], name: &str) -> u64 {
+    measured
+        .iter()
+        .find(|cost| cost.name == name)
+        .unwrap_or_else(|| panic!("no measured path {name}"))
+        .compute_units
 }
 
 fn assert_sbf(svm: &TestSvm) {
@@ -135,13 +144,7 @@ fn creating_paths_meet_their_targets_over_the_floor() {
     assert_sbf(&svm);
     let floor = measure_floor(&floor_so(&svm.runtime).expect("an SBF runtime"));
     let measured = measure_program();
-    let cost = |name: &str| {
-        measured
-            .iter()
-            .find(|cost| cost.name == name)
-            .expect("a measured path")
-            .compute_units
-    };
+    let cost = |name: &str| cost_of(&measured, name);
     for (name, target) in [("reserve_connection", 2.0), ("create_user", 3.0)] {
         let ratio = cost(name) as f64 / floor as f64;
         println!(
@@ -165,13 +168,7 @@ fn creating_paths_meet_their_targets_over_the_floor() {
 fn each_batched_bgp_report_after_the_first_costs_at_most_1500() {
     assert_sbf(&TestSvm::new());
     let measured = measure_program();
-    let cost = |name: &str| {
-        measured
-            .iter()
-            .find(|cost| cost.name == name)
-            .expect("a measured path")
-            .compute_units
-    };
+    let cost = |name: &str| cost_of(&measured, name);
     let one = cost("report_bgp_sessions (1 user)");
     for name in [
         "report_bgp_sessions (19 users, each a change)",

@@ -18,7 +18,7 @@ use solana_signature::Signature;
 use solana_signer::Signer;
 use solana_transaction::Transaction;
 
-use crate::decision::Update;
+use crate::decision::{Reason, Update};
 use serviceability_client::compute_budget::compute_budget_instructions;
 use serviceability_client::errors::explain;
 use serviceability_client::instructions as ix;
@@ -123,25 +123,20 @@ pub struct Worker {
 /// never depends on the fee). Every report has the same size and adds one account (a distinct
 /// User each), so the count is the same for any users.
 pub fn updates_per_transaction(publisher: &Pubkey, device: &Pubkey) -> usize {
-    let reports = |count: u32| -> Vec<(std::net::Ipv4Addr, BgpReport)> {
+    let updates = |count: u32| -> Vec<Update> {
         (0..count)
-            .map(|n| {
-                let report = BgpReport {
-                    status: BgpStatus::Up,
-                    rtt_ns: u64::MAX,
-                };
-                (std::net::Ipv4Addr::from(0x6440_0000 + n), report)
+            .map(|n| Update {
+                client_ip: std::net::Ipv4Addr::from(0x6440_0000 + n),
+                status: BgpStatus::Up,
+                rtt_ns: u64::MAX,
+                reason: Reason::Changed,
             })
             .collect()
     };
     let budget = compute_budget_instructions();
     let fits = |count: u32| {
         let mut instructions = budget.to_vec();
-        instructions.push(ix::report_bgp_sessions(
-            *publisher,
-            *device,
-            &reports(count),
-        ));
+        instructions.push(report_instruction(publisher, device, &updates(count)));
         transaction_size(&instructions, publisher) <= PACKET_DATA_SIZE
     };
     let mut count = 1;
