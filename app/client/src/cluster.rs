@@ -11,6 +11,7 @@ use solana_account::Account;
 use solana_account_decoder_client_types::UiAccountEncoding;
 use solana_commitment_config::CommitmentConfig;
 use solana_keypair::Keypair;
+use solana_message::AddressLookupTableAccount;
 use solana_rpc_client::rpc_client::{RpcClient, RpcClientConfig};
 use solana_rpc_client::rpc_sender::RpcSender;
 use solana_rpc_client_api::client_error::{Error as ClientError, ErrorKind};
@@ -19,7 +20,7 @@ use solana_rpc_client_api::config::{
 };
 use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
 use solana_rpc_client_api::request::{RpcError, RpcResponseErrorData};
-use solana_transaction::Transaction;
+use solana_transaction::versioned::VersionedTransaction;
 
 use crate::compute_budget::{compute_unit_limit, with_compute_budget, MAX_COMPUTE_UNIT_LIMIT};
 use crate::transport::{signed_transaction, AccountFilter, Execution, TransportError};
@@ -63,6 +64,11 @@ impl Cluster {
         self
     }
 
+    /// The priority fee every transaction pays, micro-lamports per compute unit.
+    pub fn compute_unit_price(&self) -> Option<u64> {
+        self.compute_unit_price
+    }
+
     /// The RPC client itself.
     pub fn client(&self) -> &RpcClient {
         &self.client
@@ -87,12 +93,13 @@ impl Cluster {
         &self,
         instructions: &[Instruction],
         signers: &[&Keypair],
-    ) -> Result<Transaction, TransportError> {
+        lookup_tables: &[AddressLookupTableAccount],
+    ) -> Result<VersionedTransaction, TransportError> {
         let blockhash = self
             .client
             .get_latest_blockhash()
             .map_err(|error| self.error(error))?;
-        signed_transaction(instructions, signers, blockhash)
+        signed_transaction(instructions, signers, lookup_tables, blockhash)
     }
 }
 
@@ -124,6 +131,15 @@ impl Cluster {
                 AccountFilter::DataSize(size) => RpcFilterType::DataSize(*size),
             })
             .collect();
+        self.accounts_owned_by(&PROGRAM_ID, filters)
+    }
+
+    /// The accounts `owner` owns that pass every filter, sorted by address.
+    pub fn accounts_owned_by(
+        &self,
+        owner: &Pubkey,
+        filters: Vec<RpcFilterType>,
+    ) -> Result<Vec<(Pubkey, Account)>, TransportError> {
         let config = RpcProgramAccountsConfig {
             filters: Some(filters),
             account_config: RpcAccountInfoConfig {
@@ -135,7 +151,7 @@ impl Cluster {
         };
         let accounts = self
             .client
-            .get_program_ui_accounts_with_config(&PROGRAM_ID, config)
+            .get_program_ui_accounts_with_config(owner, config)
             .map_err(|error| self.error(error))?;
         let mut decoded = accounts
             .into_iter()
@@ -152,6 +168,11 @@ impl Cluster {
             .collect::<Result<Vec<_>, TransportError>>()?;
         decoded.sort_by_key(|(address, _)| *address);
         Ok(decoded)
+    }
+
+    /// The slot the cluster has reached at its commitment.
+    pub fn slot(&self) -> Result<u64, TransportError> {
+        self.client.get_slot().map_err(|error| self.error(error))
     }
 
     /// The cluster's Clock sysvar.
@@ -185,8 +206,19 @@ impl Cluster {
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<Execution, TransportError> {
+        self.simulate_with_lookup_tables(instructions, signers, &[])
+    }
+
+    /// [`Cluster::simulate`] as a v0 transaction that addresses accounts through
+    /// `lookup_tables` (none: a legacy transaction).
+    pub fn simulate_with_lookup_tables(
+        &self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+        lookup_tables: &[AddressLookupTableAccount],
+    ) -> Result<Execution, TransportError> {
         let instructions = self.priced(instructions, Some(MAX_COMPUTE_UNIT_LIMIT));
-        let transaction = self.transaction(&instructions, signers)?;
+        let transaction = self.transaction(&instructions, signers, lookup_tables)?;
         let config = RpcSimulateTransactionConfig {
             sig_verify: true,
             commitment: Some(self.client.commitment()),
@@ -213,9 +245,21 @@ impl Cluster {
         instructions: &[Instruction],
         signers: &[&Keypair],
     ) -> Result<Execution, TransportError> {
+        self.send_with_lookup_tables(instructions, signers, &[])
+    }
+
+    /// [`Cluster::send`] as a v0 transaction that addresses accounts through
+    /// `lookup_tables` (none: a legacy transaction).
+    pub fn send_with_lookup_tables(
+        &self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+        lookup_tables: &[AddressLookupTableAccount],
+    ) -> Result<Execution, TransportError> {
         let simulated_units = match self.compute_unit_price {
             Some(_) => {
-                let simulation = self.simulate(instructions, signers)?;
+                let simulation =
+                    self.simulate_with_lookup_tables(instructions, signers, lookup_tables)?;
                 if simulation.result.is_err() {
                     return Ok(simulation);
                 }
@@ -223,7 +267,7 @@ impl Cluster {
             }
             None => None,
         };
-        self.send_simulated(instructions, signers, simulated_units)
+        self.send_transaction(instructions, signers, lookup_tables, simulated_units)
     }
 
     /// [`Cluster::send`] after the caller's own [`Cluster::simulate`] of the same
@@ -235,8 +279,18 @@ impl Cluster {
         signers: &[&Keypair],
         simulated_units: Option<u64>,
     ) -> Result<Execution, TransportError> {
+        self.send_transaction(instructions, signers, &[], simulated_units)
+    }
+
+    fn send_transaction(
+        &self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+        lookup_tables: &[AddressLookupTableAccount],
+        simulated_units: Option<u64>,
+    ) -> Result<Execution, TransportError> {
         let instructions = self.priced(instructions, simulated_units.map(compute_unit_limit));
-        let transaction = self.transaction(&instructions, signers)?;
+        let transaction = self.transaction(&instructions, signers, lookup_tables)?;
         let signature = transaction.signatures[0];
         match self.client.send_and_confirm_transaction(&transaction) {
             Ok(_) => Ok(Execution {

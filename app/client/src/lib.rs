@@ -19,6 +19,7 @@ pub mod events;
 pub mod idl;
 pub mod instructions;
 pub mod legacy;
+pub mod lookup_table;
 pub mod names;
 pub mod pda;
 pub mod transport;

@@ -202,8 +202,9 @@ impl EmbeddedLedger {
         let unix_timestamp = clock
             .unix_timestamp
             .max(clock::wall_clock_secs() + self.clock_offset);
-        if slot > clock.slot {
-            self.record_slot_hashes(clock.slot, slot);
+        let hashes: SlotHashes = self.svm.get_sysvar();
+        if slot > clock.slot || hashes.first().map(|(newest, _)| *newest) != Some(slot) {
+            self.record_slot_hashes(slot);
         }
         if (slot, unix_timestamp) != (clock.slot, clock.unix_timestamp) {
             clock.slot = slot;
@@ -213,26 +214,21 @@ impl EmbeddedLedger {
         }
     }
 
-    /// Adds the slots after `previous` up to `slot` to the SlotHashes sysvar, as a validator
-    /// adds each slot it completes (keeping the newest 512): a lookup table is created for a
-    /// recent slot, which must be there. Each slot's hash is the slot number in its first
-    /// eight bytes (a validator's is its bank hash, which nothing here has).
-    fn record_slot_hashes(&mut self, previous: u64, slot: u64) {
-        let known: SlotHashes = self.svm.get_sysvar();
-        let first = previous
-            .saturating_add(1)
-            .max(slot.saturating_sub(MAX_SLOT_HASHES as u64 - 1));
-        let mut entries: Vec<(u64, Hash)> = (first..=slot)
+    /// Sets the SlotHashes sysvar to the newest 512 slots up to `slot`, as a validator's
+    /// holds every slot it completed (here no slot is ever skipped): a lookup table is created
+    /// for a recent slot, which must be there, and a deactivated one closes once its slot has
+    /// left. Each slot's hash is the slot number in its first eight bytes (a validator's is
+    /// its bank hash, which nothing here has). Built from the slot alone, so a ledger read
+    /// back from its file has the same sysvar.
+    fn record_slot_hashes(&mut self, slot: u64) {
+        let entries: Vec<(u64, Hash)> = (0..MAX_SLOT_HASHES as u64)
+            .map_while(|age| slot.checked_sub(age))
             .map(|slot| {
                 let mut hash = [0u8; 32];
                 hash[..8].copy_from_slice(&slot.to_le_bytes());
                 (slot, Hash::new_from_array(hash))
             })
             .collect();
-        entries.extend(known.iter().copied());
-        entries.sort_by(|(a, _), (b, _)| b.cmp(a));
-        entries.dedup_by_key(|(slot, _)| *slot);
-        entries.truncate(MAX_SLOT_HASHES);
         self.svm.set_sysvar(&SlotHashes::new(&entries));
     }
 
@@ -390,8 +386,12 @@ impl EmbeddedLedger {
             .iter()
             .filter(|(address, account)| {
                 let owner = *solana_account::ReadableAccount::owner(*account);
+                // What transactions here create: system accounts, the program's, and address
+                // lookup tables (sysvars, builtins and the program itself come back on open).
                 !solana_account::ReadableAccount::executable(*account)
-                    && (owner == system_program::ID || owner == PROGRAM_ID)
+                    && (owner == system_program::ID
+                        || owner == PROGRAM_ID
+                        || owner == solana_address_lookup_table_interface::program::ID)
                     && **address != airdrop
             })
             .map(|(address, account)| {
