@@ -4,7 +4,7 @@
 //!
 //! Prints, from one run: the decision time of a tick (parsing the socket table and deciding
 //! every user), as a ratio to the 100 ms target; the updates that fit in one transaction, as a
-//! ratio to the target of 20; and the transactions the background worker actually sends when
+//! ratio to the target of 18; and the transactions the background worker actually sends when
 //! every status changes (counted by a recording transport: the real worker, packing and
 //! instruction builder, without a cluster).
 
@@ -16,12 +16,15 @@ use std::time::{Duration, Instant};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use clap::Parser;
+use serviceability_agent::chain::SendOnly;
 use serviceability_agent::decision::{Decider, Policy, UserState};
 use serviceability_agent::sockets::{established_peers, proc_ipv4_endpoint, proc_line};
-use serviceability_agent::worker::{transaction_size, Backoff, Submit, Worker, WorkerEvent};
+use serviceability_agent::tables::TableMode;
+use serviceability_agent::worker::{report_instruction, Worker, WorkerEvent, WorkerOptions};
 use serviceability_client::compute_budget::compute_budget_instructions;
-use serviceability_client::instructions as ix;
-use serviceability_client::transport::{Execution, PACKET_DATA_SIZE};
+use serviceability_client::transport::{
+    transaction_footprint, Execution, TransportError, PACKET_DATA_SIZE,
+};
 use serviceability_client::types::BgpStatus;
 use solana_keypair::Keypair;
 use solana_signature::Signature;
@@ -44,17 +47,27 @@ struct Args {
     bench: bool,
 }
 
-/// Records every transaction's instruction count; never fails.
+/// Records how many reports every transaction carries; never fails.
 #[derive(Clone, Default)]
 struct Recorder {
     transactions: Arc<Mutex<Vec<usize>>>,
 }
 
+/// The accounts of `report_bgp_sessions` before its users.
+const NAMED_ACCOUNTS: usize = 3;
+
 impl Recorder {
-    fn submit(&self) -> Submit {
+    fn chain(
+        &self,
+    ) -> SendOnly<impl FnMut(&[Instruction], &Keypair) -> Result<Execution, TransportError> + Send>
+    {
         let transactions = Arc::clone(&self.transactions);
-        Box::new(move |instructions, _| {
-            transactions.lock().unwrap().push(instructions.len());
+        SendOnly(move |instructions: &[Instruction], _: &Keypair| {
+            let reports = instructions
+                .iter()
+                .map(|ix| ix.accounts.len() - NAMED_ACCOUNTS)
+                .sum();
+            transactions.lock().unwrap().push(reports);
             Ok(Execution {
                 signature: Signature::default(),
                 result: Ok(()),
@@ -153,15 +166,20 @@ fn main() {
     let recorder = Recorder::default();
     let publisher = Keypair::new();
     let device = Pubkey::new_unique();
+    let options = WorkerOptions {
+        lookup_tables: TableMode::Never,
+        ..WorkerOptions::default()
+    };
     let worker = Worker::spawn(
-        recorder.submit(),
+        Box::new(recorder.chain()),
         publisher.insecure_clone(),
         device,
-        Backoff::default(),
+        options,
     );
     let per_transaction = worker.updates_per_transaction();
+    let per_v0_transaction = worker.updates_per_v0_transaction();
     let sending = Instant::now();
-    worker.submit(all);
+    worker.submit(all.clone());
     let events = worker.drain();
     let worker_time = sending.elapsed();
     let landed: usize = events
@@ -174,13 +192,13 @@ fn main() {
     let transactions = recorder.transactions.lock().unwrap().clone();
     assert_eq!(landed, users.len());
     // As sent with --with-compute-unit-price: the compute-budget instructions in front.
-    let full: Vec<Instruction> = compute_budget_instructions()
-        .into_iter()
-        .chain((0..per_transaction as u32).map(|n| {
-            ix::set_user_bgp_status(publisher.pubkey(), device, client_ip(n), BgpStatus::Down)
-        }))
-        .collect();
-    let full_size = transaction_size(&full, &publisher.pubkey());
+    let mut full = compute_budget_instructions().to_vec();
+    full.push(report_instruction(
+        &publisher.pubkey(),
+        &device,
+        &all[..per_transaction],
+    ));
+    let (full_size, _) = transaction_footprint(&full, &publisher.pubkey(), &[]).unwrap();
 
     println!(
         "Agent tick, one device with {} users ({} ticks timed)",
@@ -210,5 +228,11 @@ fn main() {
         transactions.iter().max().unwrap(),
         transactions.iter().min().unwrap(),
         worker_time.as_secs_f64() * 1e3
+    );
+    println!(
+        "  with the device's lookup tables: {per_v0_transaction} per v0 transaction, {} \
+         transactions (legacy/v0 = {:.2})",
+        landed.div_ceil(per_v0_transaction),
+        transactions.len() as f64 / landed.div_ceil(per_v0_transaction) as f64
     );
 }

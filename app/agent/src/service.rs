@@ -20,6 +20,7 @@ use tracing::{error, info, warn};
 use crate::decision::{Decider, Update, UserState};
 use crate::metrics::AgentMetrics;
 use crate::sockets::{Sessions, SocketSource};
+use crate::tables::TableChange;
 use crate::worker::{Worker, WorkerEvent};
 
 /// What the agent has done, logged every tick and returned when it stops.
@@ -29,6 +30,8 @@ pub struct Counters {
     pub ticks: u64,
     /// Transactions landed.
     pub submissions: u64,
+    /// Of those, v0 transactions that read their users from the device's lookup tables.
+    pub through_lookup_table: u64,
     /// Status updates landed.
     pub updates: u64,
     /// Attempts retried after a transport failure.
@@ -39,6 +42,13 @@ pub struct Counters {
     pub abandoned: u64,
     /// Ticks whose chain or socket read failed.
     pub read_errors: u64,
+    /// Lookup tables created.
+    pub tables_created: u64,
+    /// Users added to lookup tables.
+    pub table_users_added: u64,
+    /// Rounds whose tables could not be read, created or extended (sent in legacy
+    /// transactions instead).
+    pub table_failures: u64,
 }
 
 /// The chain side of a tick: the device's users as the decision needs them, and the
@@ -345,8 +355,10 @@ fn record(
                 updates,
                 signature,
                 attempts,
+                through_lookup_table,
             } => {
                 counters.submissions += 1;
+                counters.through_lookup_table += u64::from(through_lookup_table);
                 counters.updates += updates.len() as u64;
                 metrics.landed();
                 for update in &updates {
@@ -359,7 +371,20 @@ fn record(
                         "status recorded"
                     );
                 }
-                info!(updates = updates.len(), %signature, attempts, "transaction landed");
+                info!(updates = updates.len(), %signature, attempts, through_lookup_table, "transaction landed");
+            }
+            WorkerEvent::Table(TableChange::Created { address, users }) => {
+                counters.tables_created += 1;
+                counters.table_users_added += users as u64;
+                info!(table = %address, users, "lookup table created");
+            }
+            WorkerEvent::Table(TableChange::Extended { address, added }) => {
+                counters.table_users_added += added as u64;
+                info!(table = %address, users = added, "lookup table extended");
+            }
+            WorkerEvent::Table(TableChange::Failed { error }) => {
+                counters.table_failures += 1;
+                warn!(%error, "lookup tables unavailable; this round goes out in legacy transactions");
             }
             WorkerEvent::Retrying {
                 updates,

@@ -1,7 +1,8 @@
 //! The background worker that writes BGP statuses: a tick hands it updates and goes on; the
-//! worker packs them into as few transactions as fit (one `report_bgp_sessions` each), sends
-//! them, retries transport failures with bounded exponential backoff, and reports what
-//! happened as events.
+//! worker packs them into as few transactions as fit (one `report_bgp_sessions` each: 60 in
+//! a v0 transaction for users in the device's lookup tables ([`crate::tables`]), ~22 in a
+//! legacy one otherwise), sends them, retries transport failures with bounded exponential
+//! backoff, and reports what happened as events.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,24 +14,20 @@ use std::time::{Duration, Instant};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use solana_keypair::Keypair;
-use solana_message::Message;
+use solana_message::AddressLookupTableAccount;
 use solana_signature::Signature;
 use solana_signer::Signer;
-use solana_transaction::Transaction;
 
+use crate::chain::Chain;
 use crate::decision::{Reason, Update};
+use crate::tables::{TableChange, TableKeeper, TableMode};
 use serviceability_client::compute_budget::compute_budget_instructions;
 use serviceability_client::errors::explain;
 use serviceability_client::instructions as ix;
-use serviceability_client::transport::{wire_size, Execution, TransportError, PACKET_DATA_SIZE};
+use serviceability_client::lookup_table::reports_per_v0_transaction;
+use serviceability_client::pda;
+use serviceability_client::transport::{transaction_footprint, PACKET_DATA_SIZE};
 use serviceability_client::types::{BgpReport, BgpStatus};
-
-/// The worker's one seam to the cluster: sends these instructions, signed and paid by the
-/// metrics publisher, and waits for the outcome. A transport error is retried; a program
-/// error is an outcome. (The agent's opens the embedded ledger per call, so that other
-/// invocations can use the file in between.)
-pub type Submit =
-    Box<dyn FnMut(&[Instruction], &Keypair) -> Result<Execution, TransportError> + Send + 'static>;
 
 /// Bounded exponential backoff: `initial`, doubled after each failure up to `max_delay`, for
 /// at most `max_attempts` attempts.
@@ -64,6 +61,15 @@ impl Backoff {
     }
 }
 
+/// How the worker sends.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WorkerOptions {
+    /// Retries of transport failures.
+    pub backoff: Backoff,
+    /// When the device's lookup tables are used.
+    pub lookup_tables: TableMode,
+}
+
 /// What the worker did.
 #[derive(Clone, Debug)]
 pub enum WorkerEvent {
@@ -75,7 +81,11 @@ pub enum WorkerEvent {
         signature: Signature,
         /// Attempts it took.
         attempts: u32,
+        /// Whether it was a v0 transaction reading its users from lookup tables.
+        through_lookup_table: bool,
     },
+    /// The device's lookup tables changed, or could not be kept.
+    Table(TableChange),
     /// An attempt failed in transport and will be retried.
     Retrying {
         /// Updates in the transaction.
@@ -108,6 +118,24 @@ enum Command {
     Drain,
 }
 
+/// Work queued in the worker: a tick's updates, planned into transactions when their turn
+/// comes (so that the tables are read and extended once per round).
+enum Batch {
+    Round(Vec<Update>),
+    Transaction {
+        updates: Vec<Update>,
+        lookup_tables: Vec<AddressLookupTableAccount>,
+    },
+}
+
+impl Batch {
+    fn into_updates(self) -> Vec<Update> {
+        match self {
+            Batch::Round(updates) | Batch::Transaction { updates, .. } => updates,
+        }
+    }
+}
+
 /// The worker thread's handle.
 pub struct Worker {
     commands: Sender<Command>,
@@ -115,10 +143,11 @@ pub struct Worker {
     stop: Arc<AtomicBool>,
     handle: Option<JoinHandle<()>>,
     updates_per_transaction: usize,
+    updates_per_v0_transaction: usize,
 }
 
 /// How many users' reports fit in one `report_bgp_sessions` of one publisher and device, in
-/// one transaction beside the two compute-budget instructions of a priority fee
+/// one legacy transaction beside the two compute-budget instructions of a priority fee
 /// (`--with-compute-unit-price`; room is left for them with or without it, so that a packing
 /// never depends on the fee). Every report has the same size and adds one account (a distinct
 /// User each), so the count is the same for any users.
@@ -137,7 +166,8 @@ pub fn updates_per_transaction(publisher: &Pubkey, device: &Pubkey) -> usize {
     let fits = |count: u32| {
         let mut instructions = budget.to_vec();
         instructions.push(report_instruction(publisher, device, &updates(count)));
-        transaction_size(&instructions, publisher) <= PACKET_DATA_SIZE
+        transaction_footprint(&instructions, publisher, &[])
+            .is_ok_and(|(size, _)| size <= PACKET_DATA_SIZE)
     };
     let mut count = 1;
     while fits(count + 1) {
@@ -161,28 +191,28 @@ pub fn report_instruction(publisher: &Pubkey, device: &Pubkey, updates: &[Update
     ix::report_bgp_sessions(*publisher, *device, &reports)
 }
 
-/// The wire size of a legacy transaction of `instructions` paid and signed by `payer` alone.
-pub fn transaction_size(instructions: &[Instruction], payer: &Pubkey) -> usize {
-    // Unsigned, the signatures are placeholders of their final size.
-    wire_size(&Transaction::new_unsigned(Message::new(
-        instructions,
-        Some(payer),
-    )))
-}
-
 impl Worker {
-    /// Starts the worker for `device`, signing with its metrics publisher.
-    pub fn spawn(submit: Submit, publisher: Keypair, device: Pubkey, backoff: Backoff) -> Worker {
+    /// Starts the worker for `device`, sending through `chain` and signing with the device's
+    /// metrics publisher.
+    pub fn spawn(
+        chain: Box<dyn Chain>,
+        publisher: Keypair,
+        device: Pubkey,
+        options: WorkerOptions,
+    ) -> Worker {
         let (commands, command_receiver) = mpsc::channel();
         let (event_sender, events) = mpsc::channel();
         let stop = Arc::new(AtomicBool::new(false));
         let updates_per_transaction = updates_per_transaction(&publisher.pubkey(), &device);
+        let updates_per_v0_transaction = reports_per_v0_transaction(chain.priority_fee());
         let state = WorkerThread {
-            submit,
+            chain,
+            tables: TableKeeper::new(options.lookup_tables, device),
             publisher,
             device,
-            backoff,
+            backoff: options.backoff,
             updates_per_transaction,
+            updates_per_v0_transaction,
             stop: Arc::clone(&stop),
             events: event_sender,
         };
@@ -196,12 +226,18 @@ impl Worker {
             stop,
             handle: Some(handle),
             updates_per_transaction,
+            updates_per_v0_transaction,
         }
     }
 
-    /// Updates packed per transaction.
+    /// Updates packed per legacy transaction.
     pub fn updates_per_transaction(&self) -> usize {
         self.updates_per_transaction
+    }
+
+    /// Updates packed per v0 transaction, when their users are in the device's tables.
+    pub fn updates_per_v0_transaction(&self) -> usize {
+        self.updates_per_v0_transaction
     }
 
     /// Queues updates; returns at once.
@@ -274,18 +310,20 @@ impl Drop for Worker {
 }
 
 struct WorkerThread {
-    submit: Submit,
+    chain: Box<dyn Chain>,
+    tables: TableKeeper,
     publisher: Keypair,
     device: Pubkey,
     backoff: Backoff,
     updates_per_transaction: usize,
+    updates_per_v0_transaction: usize,
     stop: Arc<AtomicBool>,
     events: Sender<WorkerEvent>,
 }
 
 impl WorkerThread {
     fn run(mut self, commands: Receiver<Command>) {
-        let mut queue: VecDeque<Vec<Update>> = VecDeque::new();
+        let mut queue: VecDeque<Batch> = VecDeque::new();
         let mut draining = false;
         loop {
             // Wait for work only when there is none.
@@ -299,28 +337,74 @@ impl WorkerThread {
                 self.accept(command, &mut queue, &mut draining);
             }
             if self.stop.load(Ordering::SeqCst) {
-                for updates in queue.drain(..) {
-                    self.emit(WorkerEvent::Abandoned { updates });
+                for batch in queue.drain(..) {
+                    self.emit(WorkerEvent::Abandoned {
+                        updates: batch.into_updates(),
+                    });
                 }
                 return;
             }
             match queue.pop_front() {
-                Some(updates) => self.send(updates),
+                Some(Batch::Round(updates)) => {
+                    for transaction in self.plan(updates).into_iter().rev() {
+                        queue.push_front(transaction);
+                    }
+                }
+                Some(Batch::Transaction {
+                    updates,
+                    lookup_tables,
+                }) => self.send(updates, &lookup_tables),
                 None if draining => return,
                 None => {}
             }
         }
     }
 
-    fn accept(&self, command: Command, queue: &mut VecDeque<Vec<Update>>, draining: &mut bool) {
+    fn accept(&self, command: Command, queue: &mut VecDeque<Batch>, draining: &mut bool) {
         match command {
-            Command::Submit(updates) => queue.extend(
-                updates
-                    .chunks(self.updates_per_transaction)
-                    .map(<[Update]>::to_vec),
-            ),
+            Command::Submit(updates) => queue.push_back(Batch::Round(updates)),
             Command::Drain => *draining = true,
         }
+    }
+
+    /// A round's transactions: its users that the device's tables hold, 60 to a v0
+    /// transaction; the others in legacy ones.
+    fn plan(&mut self, updates: Vec<Update>) -> Vec<Batch> {
+        let users: Vec<Pubkey> = updates
+            .iter()
+            .map(|update| pda::user(&self.device, update.client_ip))
+            .collect();
+        let mut changes = Vec::new();
+        let usable = self.tables.prepare(
+            &mut *self.chain,
+            &self.publisher,
+            &users,
+            self.updates_per_transaction,
+            &mut changes,
+        );
+        for change in changes {
+            self.emit(WorkerEvent::Table(change));
+        }
+        let (looked_up, legacy): (Vec<_>, Vec<_>) = updates
+            .into_iter()
+            .zip(&users)
+            .partition(|(_, user)| usable.users.contains(user));
+        let looked_up: Vec<Update> = looked_up.into_iter().map(|(update, _)| update).collect();
+        let legacy: Vec<Update> = legacy.into_iter().map(|(update, _)| update).collect();
+        let through_tables = looked_up
+            .chunks(self.updates_per_v0_transaction)
+            .map(|updates| Batch::Transaction {
+                updates: updates.to_vec(),
+                lookup_tables: usable.tables.clone(),
+            });
+        let legacy =
+            legacy
+                .chunks(self.updates_per_transaction)
+                .map(|updates| Batch::Transaction {
+                    updates: updates.to_vec(),
+                    lookup_tables: Vec::new(),
+                });
+        through_tables.chain(legacy).collect()
     }
 
     fn emit(&self, event: WorkerEvent) {
@@ -328,14 +412,17 @@ impl WorkerThread {
         let _ = self.events.send(event);
     }
 
-    fn send(&mut self, updates: Vec<Update>) {
+    fn send(&mut self, updates: Vec<Update>, lookup_tables: &[AddressLookupTableAccount]) {
         let instructions = [report_instruction(
             &self.publisher.pubkey(),
             &self.device,
             &updates,
         )];
+        let through_lookup_table = !lookup_tables.is_empty();
         for attempt in 1..=self.backoff.max_attempts {
-            let outcome = (self.submit)(&instructions, &self.publisher);
+            let outcome = self
+                .chain
+                .send(&instructions, &self.publisher, lookup_tables);
             let error = match outcome {
                 Ok(execution) => match execution.result {
                     Ok(()) => {
@@ -343,16 +430,20 @@ impl WorkerThread {
                             updates,
                             signature: execution.signature,
                             attempts: attempt,
+                            through_lookup_table,
                         })
                     }
                     // The program refused: retrying cannot help; the next tick re-decides
-                    // from the chain.
+                    // from the chain (and reads the tables again, in case one was closed).
                     Err(error) => {
+                        if through_lookup_table {
+                            self.tables.forget();
+                        }
                         return self.emit(WorkerEvent::Failed {
                             updates,
                             attempts: attempt,
                             error: explain(&error, &execution.logs).to_string(),
-                        })
+                        });
                     }
                 },
                 Err(error) => error.to_string(),

@@ -12,9 +12,11 @@ use solana_signature::Signature;
 use solana_signer::Signer;
 
 use super::*;
+use crate::chain::SendOnly;
 use crate::decision::Policy;
 use crate::sockets::{proc_ipv4_endpoint, proc_line};
-use crate::worker::{Backoff, Submit};
+use crate::tables::TableMode;
+use crate::worker::WorkerOptions;
 
 const BGP_PORT: u16 = 179;
 const NOW: i64 = 1_700_000_000;
@@ -51,7 +53,7 @@ fn sockets_with_session_from(dir: &tempfile::TempDir, peer: Ipv4Addr) -> SocketS
 fn recording_worker(publisher: &Keypair, device: Pubkey) -> (Worker, Arc<Mutex<Vec<Instruction>>>) {
     let sent = Arc::new(Mutex::new(Vec::new()));
     let record = Arc::clone(&sent);
-    let submit: Submit = Box::new(move |instructions, _| {
+    let chain = SendOnly(move |instructions: &[Instruction], _: &Keypair| {
         record.lock().unwrap().extend_from_slice(instructions);
         Ok(Execution {
             signature: Signature::default(),
@@ -60,12 +62,11 @@ fn recording_worker(publisher: &Keypair, device: Pubkey) -> (Worker, Arc<Mutex<V
             compute_units: None,
         })
     });
-    let worker = Worker::spawn(
-        submit,
-        publisher.insecure_clone(),
-        device,
-        Backoff::default(),
-    );
+    let options = WorkerOptions {
+        lookup_tables: TableMode::Never,
+        ..WorkerOptions::default()
+    };
+    let worker = Worker::spawn(Box::new(chain), publisher.insecure_clone(), device, options);
     (worker, sent)
 }
 

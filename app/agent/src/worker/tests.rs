@@ -8,8 +8,10 @@ use std::sync::Mutex;
 use solana_transaction_error::TransactionError;
 
 use super::*;
+use crate::chain::SendOnly;
 use crate::decision::Reason;
 use serviceability_client::compute_budget::compute_budget_instructions;
+use serviceability_client::transport::{Execution, TransportError};
 use serviceability_client::types::BgpStatus;
 
 /// A cluster whose sends fail in transport `failures` times, then succeed (or fail in the
@@ -62,8 +64,18 @@ const FAST: Backoff = Backoff {
 
 fn worker(cluster: &FlakyCluster, backoff: Backoff) -> Worker {
     let cluster = cluster.clone();
-    let submit: Submit = Box::new(move |instructions, _| cluster.send(instructions));
-    Worker::spawn(submit, Keypair::new(), Pubkey::new_unique(), backoff)
+    let chain =
+        SendOnly(move |instructions: &[Instruction], _: &Keypair| cluster.send(instructions));
+    let options = WorkerOptions {
+        backoff,
+        lookup_tables: TableMode::Never,
+    };
+    Worker::spawn(
+        Box::new(chain),
+        Keypair::new(),
+        Pubkey::new_unique(),
+        options,
+    )
 }
 
 fn updates(count: u32) -> Vec<Update> {
@@ -186,7 +198,7 @@ fn updates_share_transactions_up_to_the_size_limit() {
     let per_transaction = worker.updates_per_transaction();
     // One report is a User key and 9 bytes of arguments, where `set_user_bgp_status` needed
     // a whole instruction (20 fitted): the keys still fill the packet, which lookup tables
-    // will lift.
+    // lift (60 per v0 transaction).
     assert!(per_transaction >= 22, "{per_transaction}");
     worker.submit(updates(2 * per_transaction as u32 + 5));
     worker.drain();
@@ -209,7 +221,9 @@ fn updates_share_transactions_up_to_the_size_limit() {
     let transaction = |count: u32| {
         let mut instructions = compute_budget_instructions().to_vec();
         instructions.push(report_instruction(&publisher, &device, &updates(count)));
-        transaction_size(&instructions, &publisher)
+        transaction_footprint(&instructions, &publisher, &[])
+            .unwrap()
+            .0
     };
     assert!(transaction(per_transaction as u32) <= PACKET_DATA_SIZE);
     assert!(transaction(per_transaction as u32 + 1) > PACKET_DATA_SIZE);
