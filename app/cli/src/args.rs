@@ -142,6 +142,32 @@ pub enum Command {
     /// The embedded ledger itself.
     #[command(subcommand)]
     Ledger(LedgerCommand),
+    /// A device's address lookup tables, which its agent creates to report 60 users per
+    /// transaction.
+    #[command(subcommand)]
+    LookupTable(LookupTableCommand),
+}
+
+/// `lookup-table …`
+#[derive(Debug, Subcommand)]
+pub enum LookupTableCommand {
+    /// List a device's lookup tables: address, users held, status, rent.
+    List {
+        /// The device (code or address).
+        device: String,
+        /// Their authority [default: the device's metrics publisher].
+        #[arg(long)]
+        authority: Option<Pubkey>,
+    },
+    /// Close the device's lookup tables of the signer (-k, the metrics publisher that created
+    /// them), in two steps as the lookup table program requires: an active table is
+    /// deactivated; ~513 slots (~3.5 minutes) later, running this again closes it and returns
+    /// its rent. Stop the agent first, or run it with `--lookup-table never`, or it creates a
+    /// new one.
+    Close {
+        /// The device (code or address).
+        device: String,
+    },
 }
 
 /// `authority …`
@@ -483,4 +509,21 @@ pub struct AgentArgs {
     /// abandon the rest (logged) and exit.
     #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
     pub shutdown_timeout: Duration,
+    /// When to report through the device's address lookup tables (v0 transactions of 60
+    /// reports instead of legacy ones of ~22): `auto` once a round has more reports than one
+    /// legacy transaction carries, `always`, or `never`. The metrics publisher pays their
+    /// rent; `lookup-table close` gives it back.
+    #[arg(long, value_enum, default_value_t = LookupTableArg::Auto)]
+    pub lookup_table: LookupTableArg,
+}
+
+/// `agent --lookup-table`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LookupTableArg {
+    /// Once a round has more reports than one legacy transaction carries.
+    Auto,
+    /// For every round.
+    Always,
+    /// Legacy transactions only.
+    Never,
 }

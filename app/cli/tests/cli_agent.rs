@@ -9,6 +9,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::agent::{create_users, one_tick, write_established};
 use common::{args, seat, Env, Server};
 use serviceability_agent::sockets::{proc_ipv4_endpoint, proc_ipv6_mapped_endpoint, proc_line};
 use serviceability_client::types::BgpStatus;
@@ -238,27 +239,14 @@ fn the_agent_reports_over_json_rpc() {
     while client.get_slot().unwrap() == created_in {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    let output = agent_command(
+    let counters = one_tick(
         &remote,
-        &[
-            "--ticks",
-            "1",
-            "--interval",
-            "0s",
-            "--down-grace",
-            "0s",
-            "--sockets",
-            sockets.to_str().unwrap(),
-            "--with-compute-unit-price",
-            "1000",
-        ],
-    )
-    .output()
-    .unwrap();
-    assert!(output.status.success(), "{output:?}");
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(report["counters"]["updates"], 3, "{report}");
-    assert_eq!(report["counters"]["failures"], 0, "{report}");
+        "fra-1",
+        &sockets,
+        &["--with-compute-unit-price", "1000"],
+    );
+    assert_eq!(counters["updates"], 3, "{counters}");
+    assert_eq!(counters["failures"], 0, "{counters}");
     // The report paid the priority fee, as a validator's RPC lists it: the slot of the
     // agent's transaction at 1,000, the user's creation (no fee) before it at 0.
     let user = serviceability_client::pda::user(
@@ -552,4 +540,123 @@ fn netns_flags_need_the_netlink_source() {
     .unwrap();
     assert_eq!(run.status.code(), Some(2), "{run:?}");
     assert!(String::from_utf8_lossy(&run.stderr).contains("use them with --sockets netlink"));
+}
+
+#[test]
+fn the_agent_reports_through_its_lookup_table_which_closes_on_request() {
+    const USERS: u8 = 30;
+    let env = Env::with_device("fra-1", u16::from(USERS));
+    let peers = create_users(&env, "fra-1", USERS);
+    let sockets = env.dir.path().join("tcp");
+    let up = |counters: &serde_json::Value, key: &str| counters[key].as_u64().unwrap();
+
+    // More reports than one legacy transaction carries: the agent creates the device's table
+    // (these users, just added, are usable from a later slot: this round goes out legacy).
+    write_established(&sockets, &peers);
+    let first = one_tick(&env, "fra-1", &sockets, &[]);
+    assert_eq!(up(&first, "updates"), 30, "{first}");
+    assert_eq!(up(&first, "tables_created"), 1, "{first}");
+    assert_eq!(up(&first, "table_users_added"), 30, "{first}");
+    assert_eq!(
+        (
+            up(&first, "submissions"),
+            up(&first, "through_lookup_table")
+        ),
+        (2, 0),
+        "{first}"
+    );
+    let listed = env.ok(&env.publisher, &["lookup-table", "list", "fra-1"]);
+    let tables = listed["tables"].as_array().unwrap();
+    assert_eq!(tables.len(), 1, "{listed}");
+    assert_eq!(
+        (tables[0]["users"].as_u64(), tables[0]["status"].as_str()),
+        (Some(30), Some("active"))
+    );
+    let table: anchor_lang::prelude::Pubkey =
+        tables[0]["address"].as_str().unwrap().parse().unwrap();
+
+    // Every status changes: one v0 transaction of 30 reports through the table, sent to
+    // `ledger serve` over HTTP.
+    env.next_slot();
+    write_established(&sockets, &[]);
+    let server = Server::start(&env.ledger);
+    let remote = Env {
+        url: Some(server.url.clone()),
+        ..env.twin(None)
+    };
+    let second = one_tick(&remote, "fra-1", &sockets, &[]);
+    assert_eq!(server.stop(), 0);
+    assert_eq!(up(&second, "updates"), 30, "{second}");
+    assert_eq!(
+        (
+            up(&second, "submissions"),
+            up(&second, "through_lookup_table")
+        ),
+        (1, 1),
+        "{second}"
+    );
+    assert_eq!(
+        up(&second, "tables_created") + up(&second, "table_users_added"),
+        0
+    );
+    let last = env.user("fra-1", "100.64.1.30").unwrap().user;
+    assert_eq!(status_name(&last.bgp_status), "down");
+
+    // Without the table, as before.
+    write_established(&sockets, &peers);
+    let third = one_tick(&env, "fra-1", &sockets, &["--lookup-table", "never"]);
+    assert_eq!(
+        (
+            up(&third, "updates"),
+            up(&third, "submissions"),
+            up(&third, "through_lookup_table")
+        ),
+        (30, 2, 0),
+        "{third}"
+    );
+
+    // Closing: only its authority can; deactivated first, closed after the cool-down.
+    env.fails(
+        &env.activator,
+        &["lookup-table", "close", "fra-1"],
+        2,
+        &["has no lookup tables for fra-1", "-k"],
+    );
+    let deactivated = env.ok(&env.publisher, &["lookup-table", "close", "fra-1"]);
+    assert_eq!(
+        deactivated["tables"][0]["action"], "deactivated",
+        "{deactivated}"
+    );
+    assert!(deactivated["signature"].is_string());
+    let waiting = env.ok(&env.publisher, &["lookup-table", "close", "fra-1"]);
+    assert_eq!(waiting["tables"][0]["action"], "waiting", "{waiting}");
+    assert_eq!(waiting["tables"][0]["status"], "deactivating");
+    assert!(
+        waiting.get("signature").is_none(),
+        "nothing sent: {waiting}"
+    );
+    let rent = waiting["tables"][0]["lamports"].as_u64().unwrap();
+    assert_eq!(
+        rent, 8_407_680,
+        "the rent of 32 addresses, as the README says"
+    );
+    env.ok(&env.admin, &["ledger", "warp", "--by", "4m"]);
+    // (The test opens the ledger only between commands: an open ledger holds its lock.)
+    let balance = || {
+        env.cluster()
+            .client()
+            .get_balance(&env.publisher.pubkey)
+            .unwrap()
+    };
+    let before = balance();
+    let closed = env.ok(&env.publisher, &["lookup-table", "close", "fra-1"]);
+    assert_eq!(closed["tables"][0]["action"], "closed", "{closed}");
+    assert_eq!(
+        balance(),
+        before + rent - 5_000,
+        "the rent back, less the fee"
+    );
+    assert!(env.cluster().account(&table).unwrap().is_none());
+    let listed = env.ok(&env.publisher, &["lookup-table", "list", "fra-1"]);
+    assert_eq!(listed["tables"], serde_json::json!([]));
 }

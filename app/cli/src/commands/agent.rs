@@ -10,11 +10,12 @@ use serviceability_agent::decision::{Decider, Policy};
 use serviceability_agent::metrics::MetricsServer;
 use serviceability_agent::service::{read_chain, Agent, Schedule, Stopped};
 use serviceability_agent::sockets::{Namespaces, SocketSource};
-use serviceability_agent::worker::{Backoff, Worker};
+use serviceability_agent::tables::TableMode;
+use serviceability_agent::worker::{Backoff, Worker, WorkerOptions};
 use solana_signer::Signer;
 use tracing::info;
 
-use crate::args::{AgentArgs, OutputFormat};
+use crate::args::{AgentArgs, LookupTableArg, OutputFormat};
 use crate::config::Settings;
 use crate::context::resolve_device;
 use crate::error::{CliError, CliResult};
@@ -76,11 +77,19 @@ pub fn run(settings: &Settings, args: &AgentArgs, output: OutputFormat) -> CliRe
         signal_hook::flag::register(signal, Arc::clone(&stop))
             .map_err(|error| CliError::input(format!("cannot handle signals: {error}")))?;
     }
+    let options = WorkerOptions {
+        backoff: Backoff::default(),
+        lookup_tables: match args.lookup_table {
+            LookupTableArg::Auto => TableMode::Auto,
+            LookupTableArg::Always => TableMode::Always,
+            LookupTableArg::Never => TableMode::Never,
+        },
+    };
     let worker = Worker::spawn(
-        settings.submitter(),
+        settings.agent_chain(),
         publisher.insecure_clone(),
         device,
-        Backoff::default(),
+        options,
     );
     info!(
         device = %code,
@@ -91,6 +100,8 @@ pub fn run(settings: &Settings, args: &AgentArgs, output: OutputFormat) -> CliRe
         down_grace = %humantime::format_duration(args.down_grace),
         bgp_port = args.bgp_port,
         updates_per_transaction = worker.updates_per_transaction(),
+        updates_per_v0_transaction = worker.updates_per_v0_transaction(),
+        lookup_table = ?args.lookup_table,
         "agent started"
     );
     let agent = Agent::new(
@@ -124,11 +135,21 @@ pub fn run(settings: &Settings, args: &AgentArgs, output: OutputFormat) -> CliRe
         ("Device", code.clone()),
         ("Ticks", counters.ticks.to_string()),
         ("Transactions landed", counters.submissions.to_string()),
+        (
+            "Through lookup tables",
+            counters.through_lookup_table.to_string(),
+        ),
         ("Updates landed", counters.updates.to_string()),
         ("Retries", counters.retries.to_string()),
         ("Failures", counters.failures.to_string()),
         ("Abandoned", counters.abandoned.to_string()),
         ("Read errors", counters.read_errors.to_string()),
+        ("Lookup tables created", counters.tables_created.to_string()),
+        (
+            "Users added to tables",
+            counters.table_users_added.to_string(),
+        ),
+        ("Table failures", counters.table_failures.to_string()),
     ]);
     Ok(Outcome::new(
         &serde_json::json!({ "device": code, "stopped_by_signal": signalled, "counters": counters }),

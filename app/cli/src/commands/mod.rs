@@ -7,6 +7,7 @@ pub mod audit;
 pub mod device;
 pub mod keygen;
 pub mod ledger;
+pub mod lookup_table;
 pub mod reservation;
 pub mod user;
 
@@ -27,6 +28,7 @@ pub fn dispatch(context: &mut Context, command: &Command) -> CliResult<Outcome> 
         Command::User(command) => user::run(context, command),
         Command::Audit { device } => audit::run(context, device.as_deref()),
         Command::Ledger(command) => ledger::run(context, command),
+        Command::LookupTable(command) => lookup_table::run(context, command),
         Command::Demo | Command::Agent(_) | Command::Keygen { .. } => {
             unreachable!("the demo, the agent and keygen need no transport")
         }

@@ -5,6 +5,7 @@
 mod device;
 mod dry_run;
 mod global_state;
+mod lookup_table;
 mod outcome;
 mod reservation;
 mod table;
@@ -14,6 +15,7 @@ mod user;
 pub use self::device::DeviceView;
 pub use self::dry_run::dry_run_outcome;
 pub use self::global_state::GlobalStateView;
+pub use self::lookup_table::{LookupTableView, LookupTablesView};
 pub use self::outcome::{written, Outcome};
 pub use self::reservation::ReservationView;
 pub use self::table::{key_values, list};

@@ -70,6 +70,10 @@ const SCENARIOS: &[(&str, Scenario)] = &[
         agent::bird_session_up_then_down,
     ),
     (
+        "agent_reports_through_its_lookup_table_in_v0_transactions",
+        agent::lookup_table_v0_reports,
+    ),
+    (
         "typescript_clients_against_the_validator",
         typescript::clients,
     ),
