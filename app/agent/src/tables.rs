@@ -1,6 +1,6 @@
 //! The device's address lookup tables, kept by the agent: found on chain when first needed,
 //! created when a round has more reports than one legacy transaction carries (or always, or
-//! never, as configured), extended as users appear. A round's users that a table holds are
+//! never, as configured), extended with the new users of the rounds that use them. Users a table holds are
 //! reported 60 to a v0 transaction; the rest (users added this round, usable from a later
 //! slot), and everything when tables are off or failing, in legacy transactions. Closing a table is the operator's decision
 //! (`serviceability lookup-table close`); the agent never uses a deactivated one.
@@ -23,8 +23,9 @@ use crate::chain::Chain;
 /// When the agent uses lookup tables.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum TableMode {
-    /// Once a round has more reports than one legacy transaction carries, and from then on
-    /// (a table exists): a device of a few users never pays for one.
+    /// For a round with more reports than one legacy transaction carries (a mass change, a
+    /// refresh): a device of a few users never pays for a table, and a round that one legacy
+    /// transaction carries goes out as one.
     #[default]
     Auto,
     /// For every round.
@@ -121,7 +122,15 @@ impl TableKeeper {
         legacy_capacity: usize,
         changes: &mut Vec<TableChange>,
     ) -> Result<Usable, String> {
-        if self.mode == TableMode::Never {
+        let wanted = match self.mode {
+            TableMode::Always => true,
+            // A round that fits one legacy transaction gains nothing from a table: it is not
+            // even read (a cluster that refuses the lookup-table query costs a small device
+            // nothing).
+            TableMode::Auto => users.len() > legacy_capacity,
+            TableMode::Never => false,
+        };
+        if !wanted {
             return Ok(Usable::default());
         }
         let authority = publisher.pubkey();
@@ -129,15 +138,6 @@ impl TableKeeper {
             Some(tables) => tables,
             None => self.read(chain, &authority)?,
         };
-        let wanted = match self.mode {
-            TableMode::Always => true,
-            TableMode::Auto => !tables.is_empty() || users.len() > legacy_capacity,
-            TableMode::Never => false,
-        };
-        if !wanted {
-            self.known = Some(tables);
-            return Ok(Usable::default());
-        }
         let held: HashSet<Pubkey> = tables
             .iter()
             .flat_map(|table| table.users().iter().copied())

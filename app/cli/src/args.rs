@@ -510,7 +510,7 @@ pub struct AgentArgs {
     #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
     pub shutdown_timeout: Duration,
     /// When to report through the device's address lookup tables (v0 transactions of 60
-    /// reports instead of legacy ones of ~22): `auto` once a round has more reports than one
+    /// reports instead of legacy ones of ~22): `auto` for a round with more reports than one
     /// legacy transaction carries, `always`, or `never`. The metrics publisher pays their
     /// rent; `lookup-table close` gives it back.
     #[arg(long, value_enum, default_value_t = LookupTableArg::Auto)]
@@ -520,7 +520,7 @@ pub struct AgentArgs {
 /// `agent --lookup-table`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum LookupTableArg {
-    /// Once a round has more reports than one legacy transaction carries.
+    /// For a round with more reports than one legacy transaction carries.
     Auto,
     /// For every round.
     Always,
