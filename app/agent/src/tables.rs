@@ -1,9 +1,10 @@
 //! The device's address lookup tables, kept by the agent: found on chain when first needed,
 //! created when a round has more reports than one legacy transaction carries (or always, or
-//! never, as configured), extended with the new users of the rounds that use them. Users a table holds are
-//! reported 60 to a v0 transaction; the rest (users added this round, usable from a later
-//! slot), and everything when tables are off or failing, in legacy transactions. Closing a table is the operator's decision
-//! (`serviceability lookup-table close`); the agent never uses a deactivated one.
+//! never, as configured), extended with the new users of the rounds that use them. Users a
+//! table holds are reported 60 to a v0 transaction; the rest (users added this round, usable
+//! from a later slot), and everything when tables are off or failing, in legacy
+//! transactions. Closing a table is the operator's decision (`serviceability lookup-table
+//! close`); the agent never uses a deactivated one.
 
 use std::collections::HashSet;
 
