@@ -12,8 +12,9 @@ use crate::accounts::{AdminProposal, Device, GlobalState, Reservation, TunnelCla
 use crate::cluster::Cluster;
 use crate::legacy::{decode_tunnel_claim, decode_user};
 use crate::serviceability::constants::USER_ACCOUNT_LEN;
-use crate::transport::{AccountFilter, TransportError};
+use crate::transport::TransportError;
 use crate::{pda, PROGRAM_ID};
+use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
 
 /// Offset of `Reservation.device`: right after the 8-byte discriminator.
 pub const RESERVATION_DEVICE_OFFSET: usize = 8;
@@ -111,18 +112,18 @@ fn list<T>(
     device: Option<(usize, &Pubkey)>,
     mut decode_one: impl FnMut(&Pubkey, &Pubkey, &[u8]) -> Result<T, ChainError>,
 ) -> Result<Vec<(Pubkey, T)>, ChainError> {
-    let mut filters = vec![AccountFilter::Memcmp {
-        offset: 0,
-        bytes: discriminator.to_vec(),
-    }];
+    let mut filters = vec![RpcFilterType::Memcmp(Memcmp::new_raw_bytes(
+        0,
+        discriminator.to_vec(),
+    ))];
     if let Some((offset, device)) = device {
-        filters.push(AccountFilter::Memcmp {
+        filters.push(RpcFilterType::Memcmp(Memcmp::new_raw_bytes(
             offset,
-            bytes: device.to_bytes().to_vec(),
-        });
+            device.to_bytes().to_vec(),
+        )));
     }
     cluster
-        .program_accounts(&filters)?
+        .program_accounts(filters)?
         .into_iter()
         .map(|(address, account)| {
             decode_one(&address, &account.owner, &account.data).map(|value| (address, value))
@@ -327,18 +328,5 @@ mod tests {
             &data[USER_DEVICE_OFFSET..USER_DEVICE_OFFSET + 32],
             device.as_ref()
         );
-    }
-
-    #[test]
-    fn filters_compare_bytes_at_their_offset() {
-        let memcmp = AccountFilter::Memcmp {
-            offset: 2,
-            bytes: vec![7, 8],
-        };
-        assert!(memcmp.matches(&[0, 0, 7, 8, 9]));
-        assert!(!memcmp.matches(&[0, 7, 8, 0]));
-        assert!(!memcmp.matches(&[0, 0, 7]), "data shorter than the window");
-        assert!(AccountFilter::DataSize(3).matches(&[1, 2, 3]));
-        assert!(!AccountFilter::DataSize(3).matches(&[1, 2]));
     }
 }

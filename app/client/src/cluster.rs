@@ -18,12 +18,12 @@ use solana_rpc_client_api::client_error::{Error as ClientError, ErrorKind};
 use solana_rpc_client_api::config::{
     RpcAccountInfoConfig, RpcProgramAccountsConfig, RpcSimulateTransactionConfig,
 };
-use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
+use solana_rpc_client_api::filter::RpcFilterType;
 use solana_rpc_client_api::request::{RpcError, RpcResponseErrorData};
 use solana_transaction::versioned::VersionedTransaction;
 
 use crate::compute_budget::{compute_unit_limit, with_compute_budget, MAX_COMPUTE_UNIT_LIMIT};
-use crate::transport::{signed_transaction, AccountFilter, Execution, TransportError};
+use crate::transport::{signed_transaction, Execution, TransportError};
 use crate::PROGRAM_ID;
 
 /// The program's cluster, through an `RpcClient`.
@@ -120,17 +120,8 @@ impl Cluster {
     /// The program's accounts that pass every filter, filtered where they are stored.
     pub fn program_accounts(
         &self,
-        filters: &[AccountFilter],
+        filters: Vec<RpcFilterType>,
     ) -> Result<Vec<(Pubkey, Account)>, TransportError> {
-        let filters = filters
-            .iter()
-            .map(|filter| match filter {
-                AccountFilter::Memcmp { offset, bytes } => {
-                    RpcFilterType::Memcmp(Memcmp::new_raw_bytes(*offset, bytes.clone()))
-                }
-                AccountFilter::DataSize(size) => RpcFilterType::DataSize(*size),
-            })
-            .collect();
         self.accounts_owned_by(&PROGRAM_ID, filters)
     }
 

@@ -1,5 +1,6 @@
-//! What travels to and from the cluster (through `Cluster`): account filters,
-//! execution outcomes, the errors of getting there, and the transaction size limit.
+//! What travels to and from the cluster (through `Cluster`): the transactions (legacy, or
+//! v0 through lookup tables) and their limits, execution outcomes, and the errors of
+//! getting there.
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
@@ -16,32 +17,6 @@ use solana_transaction_error::TransactionError;
 /// Most accounts one transaction may reference, lookup-table entries and program ids
 /// included: a validator refuses more (`TooManyAccountLocks`) before executing it.
 pub const MAX_TX_ACCOUNT_LOCKS: usize = 64;
-
-/// A server-side filter on the program's accounts, as `getProgramAccounts` takes them.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum AccountFilter {
-    /// The account data holds `bytes` at `offset`.
-    Memcmp {
-        /// Byte offset into the account data.
-        offset: usize,
-        /// The bytes expected there.
-        bytes: Vec<u8>,
-    },
-    /// The account data is exactly this long.
-    DataSize(u64),
-}
-
-impl AccountFilter {
-    /// Whether `data` passes this filter (how the embedded ledger applies it).
-    pub fn matches(&self, data: &[u8]) -> bool {
-        match self {
-            AccountFilter::Memcmp { offset, bytes } => data
-                .get(*offset..offset.saturating_add(bytes.len()))
-                .is_some_and(|window| window == bytes.as_slice()),
-            AccountFilter::DataSize(size) => data.len() as u64 == *size,
-        }
-    }
-}
 
 /// What running a transaction (for real or in simulation) produced.
 #[derive(Clone, Debug)]
