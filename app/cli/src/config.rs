@@ -4,22 +4,13 @@
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::{Arc, Mutex};
 
-use anchor_lang::prelude::Pubkey;
-use anchor_lang::solana_program::instruction::Instruction;
-use serviceability_agent::chain::Chain;
 use serviceability_client::cluster::Cluster;
-use serviceability_client::lookup_table::{device_tables, DeviceTable};
-use serviceability_client::transport::{Execution, TransportError};
 use serviceability_host::ProgramRuntime;
-use serviceability_localnet::ledger::EmbeddedLedger;
 use serviceability_localnet::sender::LedgerSender;
 use solana_cli_config::{Config, ConfigInput, CONFIG_FILE};
 use solana_commitment_config::CommitmentConfig;
 use solana_keypair::{read_keypair_file, Keypair};
-use solana_message::AddressLookupTableAccount;
-use solana_signer::Signer;
 
 use crate::args::{Cli, CommitmentArg};
 use crate::error::{CliError, CliResult};
@@ -126,85 +117,18 @@ impl Settings {
         }
     }
 
-    /// The target as a cluster that the agent keeps: a URL's, or the embedded ledger file
-    /// mirrored in memory (read again whenever another invocation changed it), so that other
-    /// invocations can use it in between.
+    /// The target as a cluster that the agent keeps, for its reads and its worker's sends: a
+    /// URL's, or the embedded ledger file mirrored in memory (read again whenever another
+    /// invocation changed it, locked only while a transaction is written), so that other
+    /// invocations can use it in between, its fee payers funded as the CLI's are.
     pub fn shared_cluster(&self) -> Cluster {
         let cluster = match &self.target {
             Target::Embedded(path, runtime) => {
-                Cluster::with_sender(LedgerSender::mirrored(path, runtime))
+                Cluster::with_sender(LedgerSender::mirrored(path, runtime).funding_fee_payers())
             }
             Target::Rpc(url) => Cluster::new(url, self.commitment),
         };
         cluster.with_compute_unit_price(self.compute_unit_price)
-    }
-
-    /// The agent's way to the chain: on a cluster, [`Settings::shared_cluster`]; on the
-    /// embedded ledger, the file opened for each request and a fee payer that cannot pay
-    /// funded, as `Context::submit` does.
-    pub fn agent_chain(&self) -> Box<dyn Chain> {
-        match &self.target {
-            Target::Embedded(path, runtime) => Box::new(EmbeddedChain {
-                path: path.clone(),
-                runtime: runtime.clone(),
-                compute_unit_price: self.compute_unit_price,
-            }),
-            Target::Rpc(_) => Box::new(self.shared_cluster()),
-        }
-    }
-}
-
-/// The embedded ledger as the agent's chain: opened for each request (so other invocations
-/// use the file in between), its fee payer funded before each send.
-struct EmbeddedChain {
-    path: PathBuf,
-    runtime: ProgramRuntime,
-    compute_unit_price: Option<u64>,
-}
-
-impl EmbeddedChain {
-    /// The ledger as a cluster, after `fund` (if any) was topped up.
-    fn cluster(&self, fund: Option<&Pubkey>) -> Result<Cluster, TransportError> {
-        let mut ledger = EmbeddedLedger::open(&self.path, &self.runtime).map_err(|error| {
-            TransportError::Unreachable {
-                url: self.path.display().to_string(),
-                reason: error.to_string(),
-            }
-        })?;
-        if let Some(payer) = fund {
-            ledger.top_up(payer);
-        }
-        let ledger = Arc::new(Mutex::new(ledger));
-        Ok(Cluster::with_sender(LedgerSender::held(ledger))
-            .with_compute_unit_price(self.compute_unit_price))
-    }
-}
-
-impl Chain for EmbeddedChain {
-    fn send(
-        &mut self,
-        instructions: &[Instruction],
-        payer: &Keypair,
-        lookup_tables: &[AddressLookupTableAccount],
-    ) -> Result<Execution, TransportError> {
-        self.cluster(Some(&payer.pubkey()))?
-            .send_with_lookup_tables(instructions, &[payer], lookup_tables)
-    }
-
-    fn slot(&mut self) -> Result<u64, TransportError> {
-        Cluster::slot(&self.cluster(None)?)
-    }
-
-    fn device_tables(
-        &mut self,
-        authority: &Pubkey,
-        device: &Pubkey,
-    ) -> Result<Vec<DeviceTable>, TransportError> {
-        device_tables(&self.cluster(None)?, authority, device)
-    }
-
-    fn priority_fee(&self) -> bool {
-        self.compute_unit_price.is_some()
     }
 }
 

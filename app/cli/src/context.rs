@@ -76,7 +76,8 @@ impl Context {
         let (cluster, ledger) = match &settings.target {
             Target::Embedded(path, runtime) => {
                 let ledger = Arc::new(Mutex::new(EmbeddedLedger::open(path, runtime)?));
-                let cluster = Cluster::with_sender(LedgerSender::held(Arc::clone(&ledger)));
+                let sender = LedgerSender::held(Arc::clone(&ledger)).funding_fee_payers();
+                let cluster = Cluster::with_sender(sender);
                 (cluster, Some(ledger))
             }
             Target::Rpc(url) => (Cluster::new(url, settings.commitment), None),
@@ -93,8 +94,9 @@ impl Context {
     /// A context on `ledger` signing with `signer` (the demo's).
     pub fn embedded(ledger: EmbeddedLedger, signer: Keypair) -> Self {
         let ledger = Arc::new(Mutex::new(ledger));
+        let sender = LedgerSender::held(Arc::clone(&ledger)).funding_fee_payers();
         Context {
-            cluster: Cluster::with_sender(LedgerSender::held(Arc::clone(&ledger))),
+            cluster: Cluster::with_sender(sender),
             ledger: Some(ledger),
             signer: SignerSource::Loaded(signer),
             dry_run: false,
@@ -167,6 +169,19 @@ impl Context {
             .collect())
     }
 
+    /// Says on stderr which fee payers the embedded ledger funded (its faucet's top-up, saved
+    /// with the transaction, so a refused one leaves the file unchanged).
+    fn announce_funded(&self) {
+        let Some(ledger) = &self.ledger else { return };
+        let funded = ledger.lock().expect("not poisoned").take_funded();
+        for (payer, lamports) in funded.into_iter().filter(|_| self.announce_top_ups) {
+            eprintln!(
+                "note: the embedded ledger funded {payer} with {} SOL",
+                lamports as f64 / 1e9
+            );
+        }
+    }
+
     /// Simulates `instructions` signed by the signer; on success sends them (or, with
     /// `--dry-run`, returns them with the simulation). A failed simulation sends nothing.
     pub fn submit(
@@ -175,22 +190,8 @@ impl Context {
         instructions: Vec<Instruction>,
     ) -> CliResult<Submission> {
         let signer = self.signer()?.insecure_clone();
-        // The embedded ledger funds a fee payer that cannot pay, like a test validator's
-        // faucet (saved with the transaction, so a refused one leaves the file unchanged).
-        let top_up = self.ledger.as_ref().and_then(|ledger| {
-            ledger
-                .lock()
-                .expect("not poisoned")
-                .top_up(&signer.pubkey())
-        });
-        if let Some(lamports) = top_up.filter(|_| self.announce_top_ups) {
-            eprintln!(
-                "note: the embedded ledger funded {} with {} SOL",
-                signer.pubkey(),
-                lamports as f64 / 1e9
-            );
-        }
         let simulation = self.cluster.simulate(&instructions, &[&signer])?;
+        self.announce_funded();
         if self.dry_run {
             // The instructions as they would be sent, compute-budget ones included.
             let limit = simulation.compute_units.map(compute_unit_limit);

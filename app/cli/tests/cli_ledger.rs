@@ -397,3 +397,26 @@ fn a_missing_program_so_is_an_input_error_and_nothing_changes() {
     assert!(run.stdout.is_empty(), "{run:?}");
     assert_eq!(std::fs::read(&env.ledger).unwrap(), before);
 }
+
+#[test]
+fn a_fee_payer_that_cannot_pay_is_funded_once_and_told_so() {
+    let env = Env::new();
+    let init = env.run(&env.admin, &["init"]);
+    assert_eq!(init.code, 0, "{init:?}");
+    let note = format!(
+        "note: the embedded ledger funded {} with 100 SOL",
+        env.admin.pubkey
+    );
+    assert!(init.stderr.contains(&note), "{init:?}");
+    let again = env.run(&env.admin, &["reservations", "pause"]);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(
+        !again.stderr.contains("funded"),
+        "funded already: {again:?}"
+    );
+    // A refused write leaves the file as it was, the top-up included.
+    let before = env.ledger_bytes();
+    let refused = env.run(&env.stranger, &["reservations", "resume"]);
+    assert_eq!(refused.code, 1, "{refused:?}");
+    assert_eq!(before, env.ledger_bytes());
+}

@@ -59,6 +59,8 @@ struct Mirrored {
 pub struct LedgerMirror {
     path: PathBuf,
     runtime: ProgramRuntime,
+    /// Whether the ledger tops up fee payers ([`EmbeddedLedger::fund_fee_payers`]).
+    funds_fee_payers: bool,
     /// Loaded on the first request (boxed: litesvm is large, and this is held by value).
     mirrored: Mutex<Option<Box<Mirrored>>>,
 }
@@ -69,8 +71,16 @@ impl LedgerMirror {
         LedgerMirror {
             path: path.to_path_buf(),
             runtime: runtime.clone(),
+            funds_fee_payers: false,
             mirrored: Mutex::new(None),
         }
+    }
+
+    /// The mirror, its ledger topping up every transaction's fee payer
+    /// ([`EmbeddedLedger::fund_fee_payers`]).
+    pub fn funding_fee_payers(mut self) -> Self {
+        self.funds_fee_payers = true;
+        self
     }
 
     /// The file.
@@ -126,10 +136,11 @@ impl LedgerMirror {
         {
             return Ok(());
         }
-        *mirrored = Some(Box::new(Mirrored {
-            ledger: EmbeddedLedger::load(&self.path, &self.runtime)?,
-            stamp,
-        }));
+        let mut ledger = EmbeddedLedger::load(&self.path, &self.runtime)?;
+        if self.funds_fee_payers {
+            ledger.fund_fee_payers();
+        }
+        *mirrored = Some(Box::new(Mirrored { ledger, stamp }));
         Ok(())
     }
 }

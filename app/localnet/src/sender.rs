@@ -53,6 +53,26 @@ impl LedgerSender {
             description: describe(path),
         }
     }
+
+    /// This sender, its ledger topping up every transaction's fee payer as a test
+    /// validator's faucet would ([`EmbeddedLedger::fund_fee_payers`]): the CLI's and the
+    /// agent's way to the embedded ledger.
+    pub fn funding_fee_payers(self) -> Self {
+        let access = match self.access {
+            Access::Held(ledger) => {
+                ledger
+                    .lock()
+                    .expect("the ledger is not poisoned")
+                    .fund_fee_payers();
+                Access::Held(ledger)
+            }
+            Access::Mirrored(mirror) => Access::Mirrored(mirror.funding_fee_payers()),
+        };
+        LedgerSender {
+            access,
+            description: self.description,
+        }
+    }
 }
 
 /// How an embedded ledger is named in messages.

@@ -86,7 +86,7 @@ pub fn run(settings: &Settings, args: &AgentArgs, output: OutputFormat) -> CliRe
         },
     };
     let worker = Worker::spawn(
-        settings.agent_chain(),
+        Box::new(settings.shared_cluster()),
         publisher.insecure_clone(),
         device,
         options,

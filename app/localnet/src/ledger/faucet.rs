@@ -1,6 +1,6 @@
 //! Lamports for whoever needs them, as a test validator's faucet gives them: `requestAirdrop`
-//! as a recorded transfer from a fixed faucet key, and the CLI's silent top-up of a fee payer
-//! that runs low.
+//! as a recorded transfer from a fixed faucet key, and the top-up of a fee payer that runs
+//! low, for the CLI's and the agent's ledgers.
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::system_program;
@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use solana_account::Account;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
+use solana_transaction::versioned::VersionedTransaction;
 use solana_transaction::Transaction;
 
 use super::{EmbeddedLedger, LedgerError, TransactionOutcome};
@@ -64,5 +65,31 @@ impl EmbeddedLedger {
         let amount = TOP_UP_LAMPORTS - balance;
         self.svm.airdrop(address, amount).ok()?;
         Some(amount)
+    }
+
+    /// From now on, tops up every transaction's fee payer (sent or simulated through the
+    /// JSON-RPC methods) as [`top_up`](Self::top_up) does: the CLI's and the agent's ledgers,
+    /// whose keys pay nothing to anyone before they use them. Not kept in the file.
+    pub fn fund_fee_payers(&mut self) {
+        self.funds_fee_payers = true;
+    }
+
+    /// Tops up `transaction`'s fee payer if this ledger [funds fee
+    /// payers](Self::fund_fee_payers); saved with the transaction, so a refused one leaves the
+    /// file unchanged.
+    pub fn fund_fee_payer(&mut self, transaction: &VersionedTransaction) {
+        if !self.funds_fee_payers {
+            return;
+        }
+        if let Some(payer) = transaction.message.static_account_keys().first().copied() {
+            if let Some(lamports) = self.top_up(&payer) {
+                self.funded.push((payer, lamports));
+            }
+        }
+    }
+
+    /// The fee payers funded, and how much, since the last call.
+    pub fn take_funded(&mut self) -> Vec<(Pubkey, u64)> {
+        std::mem::take(&mut self.funded)
     }
 }

@@ -92,6 +92,11 @@ pub struct EmbeddedLedger {
     /// Held for the ledger's lifetime when it was [`open`](Self::open)ed: the exclusive lock
     /// on `<path>.lock`.
     lock: Option<File>,
+    /// Whether a transaction's fee payer is topped up before it runs
+    /// ([`fund_fee_payers`](Self::fund_fee_payers)); not kept in the file.
+    funds_fee_payers: bool,
+    /// The top-ups made since [`take_funded`](Self::take_funded) was last called.
+    funded: Vec<(Pubkey, u64)>,
 }
 
 impl EmbeddedLedger {
@@ -137,6 +142,8 @@ impl EmbeddedLedger {
             slot_clock: clock::SlotClock::starting_now(0),
             history: VecDeque::new(),
             lock: None,
+            funds_fee_payers: false,
+            funded: Vec::new(),
         };
         let mut clock: Clock = ledger.svm.get_sysvar();
         if let Some(image) = image {

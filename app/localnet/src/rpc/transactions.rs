@@ -38,6 +38,7 @@ pub fn simulate_transaction(ledger: &mut EmbeddedLedger, params: Positional) -> 
     let data: String = params.required(0)?;
     let config: RpcSimulateTransactionConfig = params.optional(1)?.unwrap_or_default();
     let mut transaction = decode_transaction(&data, config.encoding)?;
+    ledger.fund_fee_payer(&transaction);
     let mut replacement_blockhash = None;
     if config.replace_recent_blockhash {
         if config.sig_verify {
@@ -147,6 +148,7 @@ pub fn send_transaction(ledger: &mut EmbeddedLedger, params: Positional) -> Resu
     if !transaction.verify_with_results().iter().all(|ok| *ok) {
         return Err(RpcCustomError::TransactionSignatureVerificationFailure.into());
     }
+    ledger.fund_fee_payer(&transaction);
     if !config.skip_preflight {
         let (result, _) = simulation_result(ledger, transaction.clone(), true);
         if let Some(error) = &result.err {
