@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use serviceability_client::types::TunnelNet;
 
-use crate::validate::{parse_client_ip, parse_public_ip};
+use serviceability_client::rules::{parse_client_ip, parse_public_ip};
 
 /// Reservation, device and user administration for the serviceability program, on a
 /// cluster or on an embedded ledger.

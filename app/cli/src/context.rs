@@ -23,7 +23,7 @@ use crate::args::Cli;
 use crate::config::{read_signer, Settings, SignerSource, Target};
 use crate::error::{CliError, CliResult, EXIT_CHAIN};
 use crate::output::{dry_run_outcome, Outcome};
-use crate::validate::is_valid_device_code;
+use serviceability_client::rules::is_valid_device_code;
 
 /// What a write did.
 pub enum Submission {

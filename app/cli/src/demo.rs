@@ -3,8 +3,8 @@
 
 use clap::Parser;
 use serde_json::{json, Value};
-use serviceability_host::ProgramRuntime;
 use serviceability_localnet::ledger::EmbeddedLedger;
+use serviceability_localnet::ledger::ProgramRuntime;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 

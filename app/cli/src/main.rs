@@ -7,7 +7,6 @@ mod context;
 mod demo;
 mod error;
 mod output;
-mod validate;
 
 use std::process::ExitCode;
 

@@ -4,8 +4,9 @@
 //! the `idls` symlink) by `declare_program!`: instruction accounts and arguments, account
 //! and event types, constants, errors. On top of it this crate adds the one place that
 //! derives PDAs ([`pda`]), instruction builders that use it ([`instructions`]), the error
-//! table ([`errors`]), event decoding from transaction logs ([`events`]) and decoding
-//! of accounts still in an older layout ([`legacy`]).
+//! table ([`errors`]), event decoding from transaction logs ([`events`]), decoding
+//! of accounts still in an older layout ([`legacy`]), the program's rules for what people
+//! type ([`rules`], [`tunnel`]), and the device's address lookup tables ([`lookup_table`]).
 
 use anchor_lang::prelude::*;
 
@@ -22,6 +23,7 @@ pub mod legacy;
 pub mod lookup_table;
 pub mod names;
 pub mod pda;
+pub mod rules;
 pub mod transport;
 pub mod tunnel;
 

@@ -10,7 +10,7 @@ use crate::context::{Context, Submission};
 use crate::error::{CliError, CliResult};
 use crate::output::written;
 use crate::output::{DeviceView, Outcome};
-use crate::validate::is_valid_device_code;
+use serviceability_client::rules::is_valid_device_code;
 
 /// Runs a `device` command.
 pub fn run(context: &mut Context, command: &DeviceCommand) -> CliResult<Outcome> {

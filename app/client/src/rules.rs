@@ -1,11 +1,12 @@
-//! Input checks made before anything is sent, with the program's own rules (its `ipv4` and
-//! state helpers), so the CLI refuses exactly what the program would refuse.
+//! The program's rules for what people type, checked before anything is sent: IPs and
+//! device codes, with the program's own `ipv4` and state helpers, so a client refuses exactly
+//! what the program would (the tunnel network's rules are in [`crate::tunnel`]).
 
 use std::net::Ipv4Addr;
 use std::str::FromStr;
 
-use serviceability::ipv4::{is_valid_client_ip, is_valid_public_ip};
-use serviceability::state::Device as ProgramDevice;
+use serviceability_program::ipv4::{is_valid_client_ip, is_valid_public_ip};
+use serviceability_program::state::Device as ProgramDevice;
 
 /// A device's public IP: syntax, then the program's routable-unicast rule.
 pub fn parse_public_ip(value: &str) -> Result<Ipv4Addr, String> {
