@@ -134,10 +134,10 @@ impl TableKeeper {
         if !wanted {
             return Ok(Usable::default());
         }
-        let authority = publisher.pubkey();
+        let slot = chain.slot().map_err(|error| error.to_string())?;
         let tables = match self.known.take() {
             Some(tables) => tables,
-            None => self.read(chain, &authority)?,
+            None => self.read(chain, &publisher.pubkey(), slot)?,
         };
         let held: HashSet<Pubkey> = tables
             .iter()
@@ -148,7 +148,6 @@ impl TableKeeper {
             .filter(|user| !held.contains(user))
             .copied()
             .collect();
-        let slot = chain.slot().map_err(|error| error.to_string())?;
         let usable = Usable {
             tables: tables
                 .iter()
@@ -164,14 +163,18 @@ impl TableKeeper {
         } else {
             // Users added now are usable from a later slot: this round reports them in legacy
             // transactions, the next reads the tables again and finds them.
-            self.add(chain, publisher, tables, &missing, slot, changes)?;
+            self.add(chain, publisher, &tables, &missing, slot, changes)?;
         }
         Ok(usable)
     }
 
-    /// The device's active tables on chain.
-    fn read(&self, chain: &mut dyn Chain, authority: &Pubkey) -> Result<Vec<DeviceTable>, String> {
-        let slot = chain.slot().map_err(|error| error.to_string())?;
+    /// The device's tables on chain that are active at `slot`.
+    fn read(
+        &self,
+        chain: &mut dyn Chain,
+        authority: &Pubkey,
+        slot: u64,
+    ) -> Result<Vec<DeviceTable>, String> {
         let tables = chain
             .device_tables(authority, &self.device)
             .map_err(|error| error.to_string())?;
@@ -186,13 +189,13 @@ impl TableKeeper {
         &self,
         chain: &mut dyn Chain,
         publisher: &Keypair,
-        tables: Vec<DeviceTable>,
+        tables: &[DeviceTable],
         missing: &[Pubkey],
         slot: u64,
         changes: &mut Vec<TableChange>,
     ) -> Result<(), String> {
         let mut rest = missing;
-        for table in &tables {
+        for table in tables {
             rest = extend(
                 chain,
                 publisher,

@@ -11,9 +11,8 @@
 mod common;
 
 use std::path::PathBuf;
-use std::process::Command;
 
-use common::script::{self, role, Signer, Step};
+use common::script::{self, role, Signer, Step, SIGNERS};
 use common::{Env, Run};
 use regex::Regex;
 
@@ -62,36 +61,27 @@ fn more_steps(env: &Env) -> Vec<Step> {
         (Signer::Stranger, vec!["ledger", "info"], 0),
         (Signer::Admin, vec!["allowlist", "remove", &stranger], 1),
     ];
-    steps
-        .into_iter()
-        .map(|(signer, args, exit)| Step {
-            signer,
-            args: args.into_iter().map(String::from).collect(),
-            exit,
-        })
-        .collect()
+    script::to_steps(steps)
 }
 
 /// Runs `args` signed by `signer` with `--output FORMAT`, always on the native program (the
 /// golden file is one, whichever runtime the suite runs the other tests on).
 fn run(env: &Env, signer: Signer, args: &[String], format: &str) -> Run {
-    let home = env.dir.path().join("home");
-    let output = Command::new(env!("CARGO_BIN_EXE_serviceability"))
-        .args(env.cluster_args())
-        .args(["-k", role(env, signer).path.to_str().unwrap()])
-        .args(["--output", format])
-        .args(args)
-        .env("HOME", &home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env_remove("SERVICEABILITY_LEDGER")
-        .env_remove("SERVICEABILITY_SO")
-        .output()
-        .expect("the binary runs");
-    Run {
-        code: output.status.code().expect("exited"),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    let mut full = env.cluster_args();
+    full.extend(
+        [
+            "-k",
+            role(env, signer).path.to_str().unwrap(),
+            "--output",
+            format,
+        ]
+        .map(String::from),
+    );
+    full.extend_from_slice(args);
+    let full: Vec<&str> = full.iter().map(String::as_str).collect();
+    let mut command = env.command(&full);
+    command.env_remove("SERVICEABILITY_SO");
+    Run::of(command)
 }
 
 /// Blanks what varies by nature in `text`.
@@ -103,22 +93,15 @@ struct Blanks {
 impl Blanks {
     fn new(envs: &[&Env]) -> Self {
         let env = envs[0];
-        let mut names: Vec<(String, String)> = [
-            Signer::Admin,
-            Signer::Foundation,
-            Signer::ReservationAuthority,
-            Signer::Activator,
-            Signer::Publisher,
-            Signer::Stranger,
-        ]
-        .into_iter()
-        .map(|signer| {
-            (
-                role(env, signer).pubkey.to_string(),
-                format!("<{signer:?}>"),
-            )
-        })
-        .collect();
+        let mut names: Vec<(String, String)> = SIGNERS
+            .into_iter()
+            .map(|signer| {
+                (
+                    role(env, signer).pubkey.to_string(),
+                    format!("<{signer:?}>"),
+                )
+            })
+            .collect();
         for env in envs {
             names.push((env.dir.path().display().to_string(), "<dir>".into()));
         }

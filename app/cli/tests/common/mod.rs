@@ -52,6 +52,16 @@ pub struct Run {
 }
 
 impl Run {
+    /// Runs `command` to its end.
+    pub fn of(mut command: Command) -> Self {
+        let output: Output = command.output().expect("the binary runs");
+        Run {
+            code: output.status.code().expect("exited"),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
     /// The stdout as JSON.
     pub fn json(&self) -> Value {
         serde_json::from_str(&self.stdout)
@@ -194,19 +204,20 @@ impl Env {
     /// Runs the binary with `args` exactly (no flags added), HOME pointing into the temporary
     /// directory so no Solana CLI config of the machine is read.
     pub fn raw(&self, args: &[&str]) -> Run {
+        Run::of(self.command(args))
+    }
+
+    /// The binary with `args` exactly, HOME pointing into the temporary directory, not yet
+    /// run.
+    pub fn command(&self, args: &[&str]) -> Command {
         let home = self.dir.path().join("home");
-        let output: Output = Command::new(env!("CARGO_BIN_EXE_serviceability"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_serviceability"));
+        command
             .args(args)
             .env("HOME", &home)
             .env("XDG_DATA_HOME", home.join("data"))
-            .env_remove("SERVICEABILITY_LEDGER")
-            .output()
-            .expect("the binary runs");
-        Run {
-            code: output.status.code().expect("exited"),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+            .env_remove("SERVICEABILITY_LEDGER");
+        command
     }
 
     /// The flags that point the binary at this ledger, or at its URL.

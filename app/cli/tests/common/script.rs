@@ -249,6 +249,11 @@ pub fn steps(env: &Env) -> Vec<Step> {
         ),
         (Signer::Stranger, vec!["audit", "--device", "fra-1"], 0),
     ];
+    to_steps(steps)
+}
+
+/// Steps from `(signer, args, exit status)` triples.
+pub fn to_steps(steps: Vec<(Signer, Vec<&str>, i32)>) -> Vec<Step> {
     steps
         .into_iter()
         .map(|(signer, args, exit)| Step {

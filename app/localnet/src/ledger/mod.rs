@@ -191,6 +191,8 @@ impl EmbeddedLedger {
             ledger.slot_clock = clock::SlotClock::starting_now(clock.slot);
         }
         ledger.svm.set_sysvar(&clock);
+        // The file does not hold the sysvar: rebuilt from the slot.
+        ledger.record_slot_hashes(clock.slot);
         ledger.sync_clock();
         Ok(ledger)
     }
@@ -201,16 +203,17 @@ impl EmbeddedLedger {
     pub fn sync_clock(&mut self) {
         let mut clock: Clock = self.svm.get_sysvar();
         let mut slot = self.slot_clock.current_slot();
+        let mut set_by_hand = false;
         if clock.slot > slot {
             // Set ahead by hand (`svm_mut`): the slots go on from there.
             self.slot_clock = clock::SlotClock::starting_now(clock.slot);
             slot = clock.slot;
+            set_by_hand = true;
         }
         let unix_timestamp = clock
             .unix_timestamp
             .max(clock::wall_clock_secs() + self.clock_offset);
-        let hashes: SlotHashes = self.svm.get_sysvar();
-        if slot > clock.slot || hashes.first().map(|(newest, _)| *newest) != Some(slot) {
+        if set_by_hand || slot > clock.slot {
             self.record_slot_hashes(slot);
         }
         if (slot, unix_timestamp) != (clock.slot, clock.unix_timestamp) {
