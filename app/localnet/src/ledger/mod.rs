@@ -189,6 +189,7 @@ impl EmbeddedLedger {
             clock.unix_timestamp = image.unix_timestamp;
         } else {
             ledger.slot_clock = clock::SlotClock::starting_now(clock.slot);
+            clock.unix_timestamp = clock.unix_timestamp.max(clock::wall_clock_secs());
         }
         ledger.svm.set_sysvar(&clock);
         // The file does not hold the sysvar: rebuilt from the slot.
@@ -198,8 +199,10 @@ impl EmbeddedLedger {
     }
 
     /// Brings the Clock sysvar to now: the slot the slot clock says (a new one every 400 ms)
-    /// and the wall clock's second (plus any warp); neither ever goes back. Every JSON-RPC
-    /// method runs after it, and so does every transaction.
+    /// and, when the slot moves, the wall clock's second (plus any warp); neither ever goes
+    /// back. As in a validator's bank, a slot's time is fixed when the slot starts, so every
+    /// transaction of a slot and `getBlockTime` agree on it. Every JSON-RPC method runs after
+    /// it, and so does every transaction.
     pub fn sync_clock(&mut self) {
         let mut clock: Clock = self.svm.get_sysvar();
         let mut slot = self.slot_clock.current_slot();
@@ -210,10 +213,15 @@ impl EmbeddedLedger {
             slot = clock.slot;
             set_by_hand = true;
         }
-        let unix_timestamp = clock
-            .unix_timestamp
-            .max(clock::wall_clock_secs() + self.clock_offset);
-        if set_by_hand || slot > clock.slot {
+        let slot_moved = set_by_hand || slot > clock.slot;
+        let unix_timestamp = if slot_moved {
+            clock
+                .unix_timestamp
+                .max(clock::wall_clock_secs() + self.clock_offset)
+        } else {
+            clock.unix_timestamp
+        };
+        if slot_moved {
             self.record_slot_hashes(slot);
         }
         if (slot, unix_timestamp) != (clock.slot, clock.unix_timestamp) {
