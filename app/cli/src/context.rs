@@ -22,15 +22,15 @@ use solana_signer::Signer;
 use crate::args::Cli;
 use crate::config::{read_signer, Settings, SignerSource, Target};
 use crate::error::{CliError, CliResult, EXIT_CHAIN};
-use crate::output::{dry_run_outcome, Outcome};
+use crate::output::{CommandOutput, DryRunView, Output};
 use serviceability_client::rules::is_valid_device_code;
 
-/// What a write did.
-pub enum Submission {
+/// What one transaction of a write did.
+enum Submission {
     /// Sent and confirmed.
     Sent(Signature),
     /// `--dry-run`: the instructions and their simulation, nothing sent.
-    DryRun(Outcome),
+    DryRun(DryRunView),
 }
 
 /// The device named by `name` on `cluster`: a device address, or a code.
@@ -182,20 +182,48 @@ impl Context {
         }
     }
 
-    /// Simulates `instructions` signed by the signer; on success sends them (or, with
-    /// `--dry-run`, returns them with the simulation). A failed simulation sends nothing.
-    pub fn submit(
+    /// The write path of every command: simulates `instructions` signed by the signer and,
+    /// on success, sends them and returns what `written` makes of the signature (with
+    /// `--dry-run`, the instructions and their simulation instead). A failed simulation sends
+    /// nothing.
+    pub fn write<V: CommandOutput + 'static>(
         &mut self,
         action: &str,
         instructions: Vec<Instruction>,
-    ) -> CliResult<Submission> {
+        written: impl FnOnce(&mut Self, Signature) -> CliResult<V>,
+    ) -> CliResult<Output> {
+        self.write_batches(action, vec![instructions], |context, signatures| {
+            written(context, signatures[0])
+        })
+    }
+
+    /// [`Context::write`] for a write of several transactions, sent in turn (none: `written`
+    /// gets no signature); the first that fails stops the rest, and `--dry-run` shows the
+    /// first.
+    pub fn write_batches<V: CommandOutput + 'static>(
+        &mut self,
+        action: &str,
+        transactions: Vec<Vec<Instruction>>,
+        written: impl FnOnce(&mut Self, Vec<Signature>) -> CliResult<V>,
+    ) -> CliResult<Output> {
+        let mut signatures = Vec::with_capacity(transactions.len());
+        for instructions in transactions {
+            match self.submit(action, instructions)? {
+                Submission::Sent(signature) => signatures.push(signature),
+                Submission::DryRun(view) => return Ok(view.into()),
+            }
+        }
+        Ok(written(self, signatures)?.into())
+    }
+
+    fn submit(&mut self, action: &str, instructions: Vec<Instruction>) -> CliResult<Submission> {
         let signer = self.signer()?.insecure_clone();
         let simulation = self.cluster.simulate(&instructions, &[&signer])?;
         self.announce_funded();
         if self.dry_run {
             // The instructions as they would be sent, compute-budget ones included.
             let limit = simulation.compute_units.map(compute_unit_limit);
-            return Ok(Submission::DryRun(dry_run_outcome(
+            return Ok(Submission::DryRun(DryRunView::new(
                 action,
                 &self.cluster.priced(&instructions, limit),
                 &simulation,
@@ -209,9 +237,9 @@ impl Context {
                 &simulation.logs,
             ));
         }
-        let execution =
-            self.cluster
-                .send_simulated(&instructions, &[&signer], simulation.compute_units)?;
+        let execution = self
+            .cluster
+            .send_simulated(&instructions, &[&signer], &[], simulation)?;
         match &execution.result {
             Ok(()) => Ok(Submission::Sent(execution.signature)),
             Err(error) => Err(failed(action, "when sent", error, &execution.logs)),

@@ -2,7 +2,6 @@
 //! parsed and run exactly as if typed, each signed by the key whose role it is.
 
 use clap::Parser;
-use serde_json::{json, Value};
 use serviceability_localnet::ledger::EmbeddedLedger;
 use serviceability_localnet::ledger::ProgramRuntime;
 use solana_keypair::Keypair;
@@ -13,7 +12,7 @@ use crate::commands::dispatch;
 use crate::config::program_runtime;
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
-use crate::output::Outcome;
+use crate::output::{DemoStepView, DemoView, Output};
 
 /// The demo's cast: one key per role.
 struct Cast {
@@ -33,7 +32,7 @@ struct Step<'a> {
 }
 
 /// Runs the demo.
-pub fn run(cli: &Cli) -> CliResult<Outcome> {
+pub fn run(cli: &Cli) -> CliResult<Output> {
     let (path, _temporary) = match &cli.ledger {
         Some(path) if path.exists() => {
             return Err(CliError::input(format!(
@@ -58,7 +57,7 @@ pub fn run(cli: &Cli) -> CliResult<Outcome> {
     };
     let runtime = program_runtime(cli)?;
     let ledger = EmbeddedLedger::open(&path, &runtime)?;
-    let mut context = Context::embedded(ledger, cast.admin.insecure_clone());
+    let mut context = Some(Context::embedded(ledger, cast.admin.insecure_clone()));
     let json_output = cli.output == OutputFormat::Json;
     if !json_output {
         let runs = match &runtime {
@@ -72,7 +71,7 @@ pub fn run(cli: &Cli) -> CliResult<Outcome> {
             path.display()
         );
     }
-    let mut steps_json = Vec::new();
+    let mut results = Vec::new();
     for (index, step) in steps(&cast).into_iter().enumerate() {
         if !json_output {
             println!(
@@ -86,18 +85,22 @@ pub fn run(cli: &Cli) -> CliResult<Outcome> {
         let argv = std::iter::once("serviceability".to_string()).chain(step.command.clone());
         let parsed = Cli::try_parse_from(argv)
             .map_err(|error| CliError::chain(format!("demo step {}: {error}", index + 1)))?;
-        context.set_signer(step.signer.insecure_clone());
-        let outcome = dispatch(&mut context, &parsed.command)?;
+        if let Some(context) = &mut context {
+            context.set_signer(step.signer.insecure_clone());
+        }
+        let Output::View(view) = dispatch(&parsed, &mut context)? else {
+            continue;
+        };
         if json_output {
-            steps_json.push(json!({
-                "step": step.narration,
-                "role": step.role,
-                "signer": step.signer.pubkey().to_string(),
-                "command": step.command.join(" "),
-                "result": outcome.json,
-            }));
+            results.push(DemoStepView {
+                step: step.narration,
+                role: step.role,
+                signer: step.signer.pubkey().to_string(),
+                command: step.command.join(" "),
+                result: serde_json::to_value(view.as_ref()).expect("views serialize"),
+            });
         } else {
-            println!("{}", indent(&outcome.text));
+            println!("{}", indent(&view.to_string()));
         }
     }
     let ledger_note = match &cli.ledger {
@@ -110,12 +113,13 @@ pub fn run(cli: &Cli) -> CliResult<Outcome> {
                  `serviceability -u embedded -k <keypair> init` and the rest."
             .to_string(),
     };
-    let json = json!({
-        "ledger": path.display().to_string(),
-        "kept": cli.ledger.is_some(),
-        "steps": Value::Array(steps_json),
-    });
-    Ok(Outcome::new(&json, format!("\nDone. {ledger_note}")))
+    Ok(DemoView {
+        ledger: path.display().to_string(),
+        kept: cli.ledger.is_some(),
+        steps: results,
+        note: ledger_note,
+    }
+    .into())
 }
 
 fn steps(cast: &Cast) -> Vec<Step<'_>> {

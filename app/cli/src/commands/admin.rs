@@ -2,7 +2,6 @@
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
-use serde_json::json;
 use serviceability_client::chain;
 use serviceability_client::instructions as ix;
 use serviceability_client::types::AuthorityUpdate;
@@ -10,12 +9,14 @@ use serviceability_client::types::AuthorityUpdate;
 use crate::args::{
     AllowlistCommand, AuthorityCommand, AuthoritySetArgs, PauseCommand, ProposeAdminArgs,
 };
-use crate::context::{Context, Submission};
+use crate::context::Context;
 use crate::error::{CliError, CliResult};
-use crate::output::{list, written, GlobalStateView, Outcome};
+use crate::output::{
+    AllowlistView, DeviceRoles, FoundationKey, GlobalStateView, Keyed, List, Output, Written,
+};
 
 /// `init`
-pub fn init(context: &mut Context) -> CliResult<Outcome> {
+pub fn init(context: &mut Context) -> CliResult<Output> {
     if let Some(state) = chain::global_state(context.cluster())? {
         return Err(CliError::chain(format!(
             "already initialized on {} (admin {})",
@@ -42,19 +43,16 @@ fn write_global_state(
     context: &mut Context,
     action: &str,
     instructions: Vec<Instruction>,
-    summary: impl AsRef<str>,
-) -> CliResult<Outcome> {
-    let signature = match context.submit(action, instructions)? {
-        Submission::Sent(signature) => signature,
-        Submission::DryRun(outcome) => return Ok(outcome),
-    };
-    let state = state_view(context)?;
-    Ok(written(
-        &signature,
-        summary.as_ref(),
-        json!({ "global_state": state }),
-        &state.table(),
-    ))
+    summary: String,
+) -> CliResult<Output> {
+    context.write(action, instructions, |context, signature| {
+        let state = state_view(context)?;
+        Ok(Written::new(
+            signature,
+            summary,
+            Keyed::new("global_state", state),
+        ))
+    })
 }
 
 /// GlobalState with its pending admin proposal, as shown.
@@ -65,14 +63,10 @@ fn state_view(context: &Context) -> CliResult<GlobalStateView> {
 }
 
 /// `authority show|set|propose-admin|accept-admin`
-pub fn authority(context: &mut Context, command: &AuthorityCommand) -> CliResult<Outcome> {
+pub fn authority(context: &mut Context, command: &AuthorityCommand) -> CliResult<Output> {
     let (reservation, activator) = match command {
         AuthorityCommand::Show => {
-            let state = state_view(context)?;
-            return Ok(Outcome::new(
-                &json!({ "global_state": state }),
-                state.table(),
-            ));
+            return Ok(Keyed::new("global_state", state_view(context)?).into());
         }
         AuthorityCommand::ProposeAdmin(args) => return propose_admin(context, args),
         AuthorityCommand::AcceptAdmin => return accept_admin(context),
@@ -110,7 +104,7 @@ pub fn authority(context: &mut Context, command: &AuthorityCommand) -> CliResult
 }
 
 /// `authority propose-admin PUBKEY|--withdraw`
-fn propose_admin(context: &mut Context, args: &ProposeAdminArgs) -> CliResult<Outcome> {
+fn propose_admin(context: &mut Context, args: &ProposeAdminArgs) -> CliResult<Output> {
     let state = context.global_state()?;
     let pending = chain::admin_proposal(context.cluster())?;
     let summary = match (args.new_admin, &pending) {
@@ -137,7 +131,7 @@ fn propose_admin(context: &mut Context, args: &ProposeAdminArgs) -> CliResult<Ou
 }
 
 /// `authority accept-admin`, signed by the proposed admin.
-fn accept_admin(context: &mut Context) -> CliResult<Outcome> {
+fn accept_admin(context: &mut Context) -> CliResult<Output> {
     let state = context.global_state()?;
     let signer = context.signer_pubkey()?;
     match chain::admin_proposal(context.cluster())? {
@@ -160,66 +154,46 @@ fn accept_admin(context: &mut Context) -> CliResult<Outcome> {
 }
 
 /// `allowlist add|remove|list`
-pub fn allowlist(context: &mut Context, command: &AllowlistCommand) -> CliResult<Outcome> {
-    let (instruction, summary) = match command {
-        AllowlistCommand::List => {
-            let state = state_view(context)?;
-            let text = list(
-                &["FOUNDATION KEY"],
-                state
-                    .foundation_allowlist
-                    .iter()
-                    .map(|key| vec![key.clone()]),
-                "the allowlist is empty",
-            );
-            return Ok(Outcome::new(
-                &json!({ "foundation_allowlist": state.foundation_allowlist }),
-                text,
-            ));
-        }
+pub fn allowlist(context: &mut Context, command: &AllowlistCommand) -> CliResult<Output> {
+    let allowlist = |state: GlobalStateView| {
+        let keys = state.foundation_allowlist.into_iter().map(FoundationKey);
+        Keyed::new("foundation_allowlist", List(keys.collect()))
+    };
+    match command {
+        AllowlistCommand::List => Ok(allowlist(state_view(context)?).into()),
         AllowlistCommand::Add { key } => {
             context.global_state()?;
             let admin = context.signer_pubkey()?;
-            (
-                ix::add_foundation_key(admin, *key),
-                format!("Added {key} to the foundation allowlist"),
-            )
+            let instruction = ix::add_foundation_key(admin, *key);
+            context.write("allowlist", vec![instruction], |context, signature| {
+                Ok(Written::summary_only(
+                    signature,
+                    format!("Added {key} to the foundation allowlist"),
+                    allowlist(state_view(context)?),
+                ))
+            })
         }
         AllowlistCommand::Remove { key } => {
             context.global_state()?;
             let admin = context.signer_pubkey()?;
-            (
-                ix::remove_foundation_key(admin, *key),
-                format!("Removed {key} from the foundation allowlist"),
-            )
+            let instruction = ix::remove_foundation_key(admin, *key);
+            context.write("allowlist", vec![instruction], |context, signature| {
+                let state = state_view(context)?;
+                Ok(Written::new(
+                    signature,
+                    format!("Removed {key} from the foundation allowlist"),
+                    AllowlistView {
+                        foundation_allowlist: state.foundation_allowlist,
+                        devices_with_roles: roles_held(context, key)?,
+                        removed: key.to_string(),
+                    },
+                ))
+            })
         }
-    };
-    let signature = match context.submit("allowlist", vec![instruction])? {
-        Submission::Sent(signature) => signature,
-        Submission::DryRun(outcome) => return Ok(outcome),
-    };
-    let state = state_view(context)?;
-    let mut value = json!({ "foundation_allowlist": state.foundation_allowlist });
-    let mut details = String::new();
-    if let AllowlistCommand::Remove { key } = command {
-        // Leaving the allowlist takes away the foundation's powers, not the device roles
-        // the key was given: say which remain and how to rotate them.
-        let roles = roles_held(context, key)?;
-        details = roles_text(key, &roles);
-        value["devices_with_roles"] = json!(roles);
     }
-    Ok(written(&signature, &summary, value, &details))
 }
 
-/// A device on which a key still holds a role.
-#[derive(serde::Serialize)]
-struct DeviceRoles {
-    code: String,
-    address: String,
-    /// `metrics_publisher` (writes its users' BGP status) and/or `owner` (receives its rent).
-    roles: Vec<&'static str>,
-}
-
+/// The devices on which `key` holds a role.
 fn roles_held(context: &Context, key: &Pubkey) -> CliResult<Vec<DeviceRoles>> {
     let mut held = Vec::new();
     for (address, device) in chain::devices(context.cluster())? {
@@ -241,33 +215,8 @@ fn roles_held(context: &Context, key: &Pubkey) -> CliResult<Vec<DeviceRoles>> {
     Ok(held)
 }
 
-fn roles_text(key: &Pubkey, roles: &[DeviceRoles]) -> String {
-    if roles.is_empty() {
-        return format!("{key} holds no role on any device");
-    }
-    let mut text = format!(
-        "{key} still holds roles on {} device(s); rotate them with a foundation key:",
-        roles.len()
-    );
-    for device in roles {
-        let flags: Vec<String> = device
-            .roles
-            .iter()
-            .map(|role| format!("--{} <NEW_KEY>", role.replace('_', "-")))
-            .collect();
-        text.push_str(&format!(
-            "\n  {} ({}): serviceability device update {} {}",
-            device.code,
-            device.roles.join(", ").replace('_', " "),
-            device.code,
-            flags.join(" ")
-        ));
-    }
-    text
-}
-
 /// `reservations pause|resume`
-pub fn pause(context: &mut Context, command: &PauseCommand) -> CliResult<Outcome> {
+pub fn pause(context: &mut Context, command: &PauseCommand) -> CliResult<Output> {
     let paused = matches!(command, PauseCommand::Pause);
     context.global_state()?;
     let admin = context.signer_pubkey()?;
@@ -276,21 +225,18 @@ pub fn pause(context: &mut Context, command: &PauseCommand) -> CliResult<Outcome
     } else {
         "reservations resume"
     };
-    let signature =
-        match context.submit(action, vec![ix::set_reservations_paused(admin, paused)])? {
-            Submission::Sent(signature) => signature,
-            Submission::DryRun(outcome) => return Ok(outcome),
+    let instruction = ix::set_reservations_paused(admin, paused);
+    context.write(action, vec![instruction], |context, signature| {
+        let paused = context.global_state()?.reservations_paused;
+        let summary = if paused {
+            "New reservations are paused"
+        } else {
+            "New reservations are accepted"
         };
-    let state = context.global_state()?;
-    let summary = if state.reservations_paused {
-        "New reservations are paused"
-    } else {
-        "New reservations are accepted"
-    };
-    Ok(written(
-        &signature,
-        summary,
-        json!({ "reservations_paused": state.reservations_paused }),
-        "",
-    ))
+        Ok(Written::summary_only(
+            signature,
+            summary,
+            Keyed::new("reservations_paused", paused),
+        ))
+    })
 }

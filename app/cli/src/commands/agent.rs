@@ -19,13 +19,15 @@ use crate::args::{AgentArgs, LookupTableArg, OutputFormat};
 use crate::config::Settings;
 use crate::context::resolve_device;
 use crate::error::{CliError, CliResult};
-use crate::output::{key_values, Outcome};
+use crate::output::{AgentStoppedView, Output};
 
 /// Runs the agent until `--ticks` are done or SIGINT/SIGTERM.
-pub fn run(settings: &Settings, args: &AgentArgs, output: OutputFormat) -> CliResult<Outcome> {
+pub fn run(settings: &Settings, args: &AgentArgs, output: OutputFormat) -> CliResult<Output> {
     init_logging(output);
     let publisher = settings.keypair()?;
-    let cluster = settings.shared_cluster();
+    // One cluster for the agent's reads and its worker's sends (on the embedded ledger, one
+    // mirror of the file).
+    let cluster = Arc::new(settings.shared_cluster());
     let policy = Policy {
         refresh_interval_secs: secs(args.refresh_interval, "--refresh-interval")?,
         down_grace_secs: i64::try_from(args.down_grace.as_secs())
@@ -86,7 +88,7 @@ pub fn run(settings: &Settings, args: &AgentArgs, output: OutputFormat) -> CliRe
         },
     };
     let worker = Worker::spawn(
-        Box::new(settings.shared_cluster()),
+        Box::new(Arc::clone(&cluster)),
         publisher.insecure_clone(),
         device,
         options,
@@ -131,30 +133,12 @@ pub fn run(settings: &Settings, args: &AgentArgs, output: OutputFormat) -> CliRe
         signalled,
         counters,
     } = agent.run(&schedule, &stop);
-    let text = key_values(&[
-        ("Device", code.clone()),
-        ("Ticks", counters.ticks.to_string()),
-        ("Transactions landed", counters.submissions.to_string()),
-        (
-            "Through lookup tables",
-            counters.through_lookup_table.to_string(),
-        ),
-        ("Updates landed", counters.updates.to_string()),
-        ("Retries", counters.retries.to_string()),
-        ("Failures", counters.failures.to_string()),
-        ("Abandoned", counters.abandoned.to_string()),
-        ("Read errors", counters.read_errors.to_string()),
-        ("Lookup tables created", counters.tables_created.to_string()),
-        (
-            "Users added to tables",
-            counters.table_users_added.to_string(),
-        ),
-        ("Table failures", counters.table_failures.to_string()),
-    ]);
-    Ok(Outcome::new(
-        &serde_json::json!({ "device": code, "stopped_by_signal": signalled, "counters": counters }),
-        text,
-    ))
+    Ok(AgentStoppedView {
+        device: code,
+        stopped_by_signal: signalled,
+        counters,
+    }
+    .into())
 }
 
 fn secs(duration: Duration, flag: &str) -> CliResult<i64> {

@@ -1,27 +1,13 @@
 //! `audit`: each device's seat counters against the accounts that exist.
 
-use serde::Serialize;
-use serde_json::json;
 use serviceability_client::chain;
 
 use crate::context::Context;
-use crate::error::{CliResult, EXIT_CHAIN};
-use crate::output::{list, Outcome};
-
-/// One device's counters and what was found.
-#[derive(Debug, Serialize)]
-struct DeviceAudit {
-    device: String,
-    code: String,
-    reserved_seats: u16,
-    reservations_found: usize,
-    users_count: u16,
-    users_found: usize,
-    drift: bool,
-}
+use crate::error::CliResult;
+use crate::output::{AuditView, DeviceAudit, List, Output};
 
 /// Runs `audit`.
-pub fn run(context: &mut Context, device: Option<&str>) -> CliResult<Outcome> {
+pub fn run(context: &mut Context, device: Option<&str>) -> CliResult<Output> {
     let devices = match device {
         Some(name) => vec![context.device(name)?],
         None => chain::devices(context.cluster())?,
@@ -41,36 +27,16 @@ pub fn run(context: &mut Context, device: Option<&str>) -> CliResult<Outcome> {
                 || usize::from(device.users_count) != users_found,
         });
     }
-    let drifting = audits.iter().filter(|audit| audit.drift).count();
-    let mut text = list(
-        &[
-            "DEVICE",
-            "RESERVED SEATS",
-            "RESERVATIONS",
-            "USERS COUNT",
-            "USERS",
-            "DRIFT",
-        ],
-        audits.iter().map(|audit| {
-            vec![
-                audit.code.clone(),
-                audit.reserved_seats.to_string(),
-                audit.reservations_found.to_string(),
-                audit.users_count.to_string(),
-                audit.users_found.to_string(),
-                if audit.drift { "DRIFT" } else { "ok" }.to_string(),
-            ]
-        }),
-        "no devices",
-    );
-    text.push_str(&format!(
-        "\n\n{} device(s) audited, {drifting} with drift",
-        audits.len()
-    ));
-    let mut outcome = Outcome::new(&json!({ "devices": audits, "drift": drifting > 0 }), text);
-    if drifting > 0 {
-        eprintln!("error: seat counters drift from the accounts on {drifting} device(s)");
-        outcome.exit_code = EXIT_CHAIN;
+    let drift = audits.iter().any(|audit| audit.drift);
+    let view = AuditView {
+        devices: List(audits),
+        drift,
+    };
+    if drift {
+        eprintln!(
+            "error: seat counters drift from the accounts on {} device(s)",
+            view.drifting()
+        );
     }
-    Ok(outcome)
+    Ok(view.into())
 }

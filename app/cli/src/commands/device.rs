@@ -1,19 +1,17 @@
 //! `device create|update|list|show|close`: the foundation's commands.
 
-use serde_json::json;
 use serviceability_client::instructions as ix;
 use serviceability_client::types::{CreateDeviceArgs, DeviceStatus, UpdateDeviceArgs};
 use serviceability_client::{chain, pda};
 
 use crate::args::{DeviceCommand, DeviceStatusArg};
-use crate::context::{Context, Submission};
+use crate::context::Context;
 use crate::error::{CliError, CliResult};
-use crate::output::written;
-use crate::output::{DeviceView, Outcome};
+use crate::output::{ClosedDeviceView, DeviceView, Keyed, List, Output, Written};
 use serviceability_client::rules::is_valid_device_code;
 
 /// Runs a `device` command.
-pub fn run(context: &mut Context, command: &DeviceCommand) -> CliResult<Outcome> {
+pub fn run(context: &mut Context, command: &DeviceCommand) -> CliResult<Output> {
     match command {
         DeviceCommand::Create {
             code,
@@ -40,21 +38,17 @@ pub fn run(context: &mut Context, command: &DeviceCommand) -> CliResult<Outcome>
                 max_users: *max_users,
                 metrics_publisher: *metrics_publisher,
             };
-            let signature =
-                match context.submit("device create", vec![ix::create_device(foundation, args)])? {
-                    Submission::Sent(signature) => signature,
-                    Submission::DryRun(outcome) => return Ok(outcome),
-                };
-            let view = fetch_view(context, code)?;
-            Ok(written(
-                &signature,
-                &format!(
-                    "Created device {code} (pending: activate it with `device update {code} \
-                     --status activated`)"
-                ),
-                json!({ "device": view }),
-                &view.table(),
-            ))
+            let instruction = ix::create_device(foundation, args);
+            context.write("device create", vec![instruction], |context, signature| {
+                Ok(Written::new(
+                    signature,
+                    format!(
+                        "Created device {code} (pending: activate it with `device update {code} \
+                         --status activated`)"
+                    ),
+                    Keyed::new("device", fetch_view(context, code)?),
+                ))
+            })
         }
         DeviceCommand::Update {
             device,
@@ -84,60 +78,51 @@ pub fn run(context: &mut Context, command: &DeviceCommand) -> CliResult<Outcome>
             }
             let (address, before) = context.device(device)?;
             let foundation = context.signer_pubkey()?;
-            let signature = match context
-                .submit(
-                    "device update",
-                    vec![ix::update_device(foundation, address, args)],
-                )
-                .map_err(|error| error.with_device(&DeviceView::new(&address, &before)))?
-            {
-                Submission::Sent(signature) => signature,
-                Submission::DryRun(outcome) => return Ok(outcome),
-            };
-            let view = fetch_view(context, &before.code)?;
-            Ok(written(
-                &signature,
-                &format!("Updated device {}", before.code),
-                json!({ "device": view }),
-                &view.table(),
-            ))
+            let instruction = ix::update_device(foundation, address, args);
+            context
+                .write("device update", vec![instruction], |context, signature| {
+                    Ok(Written::new(
+                        signature,
+                        format!("Updated device {}", before.code),
+                        Keyed::new("device", fetch_view(context, &before.code)?),
+                    ))
+                })
+                .map_err(|error| error.with_device(&DeviceView::new(&address, &before)))
         }
         DeviceCommand::List => {
             let views: Vec<DeviceView> = chain::devices(context.cluster())?
                 .iter()
                 .map(|(address, device)| DeviceView::new(address, device))
                 .collect();
-            let text = DeviceView::list_table(&views);
-            Ok(Outcome::new(&json!({ "devices": views }), text))
+            Ok(Keyed::new("devices", List(views)).into())
         }
         DeviceCommand::Show { device } => {
             let (address, device) = context.device(device)?;
-            let view = DeviceView::new(&address, &device);
-            Ok(Outcome::new(&json!({ "device": view }), view.table()))
+            Ok(Keyed::new("device", DeviceView::new(&address, &device)).into())
         }
         DeviceCommand::Close { device } => {
             let (address, device) = context.device(device)?;
             let view = DeviceView::new(&address, &device);
             let foundation = context.signer_pubkey()?;
-            let signature = match context
-                .submit(
-                    "device close",
-                    vec![ix::close_device(foundation, address, device.owner)],
-                )
-                .map_err(|error| error.with_device(&view))?
-            {
-                Submission::Sent(signature) => signature,
-                Submission::DryRun(outcome) => return Ok(outcome),
-            };
-            Ok(written(
-                &signature,
-                &format!(
-                    "Closed device {}; its rent went back to {}",
-                    device.code, device.owner
-                ),
-                json!({ "closed": { "device": view.address, "code": view.code } }),
-                "",
-            ))
+            let instruction = ix::close_device(foundation, address, device.owner);
+            context
+                .write("device close", vec![instruction], |_, signature| {
+                    Ok(Written::summary_only(
+                        signature,
+                        format!(
+                            "Closed device {}; its rent went back to {}",
+                            device.code, device.owner
+                        ),
+                        Keyed::new(
+                            "closed",
+                            ClosedDeviceView {
+                                device: view.address.clone(),
+                                code: view.code.clone(),
+                            },
+                        ),
+                    ))
+                })
+                .map_err(|error| error.with_device(&view))
         }
     }
 }

@@ -6,18 +6,17 @@ use std::io::ErrorKind;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
-use serde_json::json;
 use solana_keypair::{write_keypair, Keypair};
 use solana_signer::Signer;
 
 use crate::config::default_keypair_path;
 use crate::error::{CliError, CliResult};
-use crate::output::Outcome;
+use crate::output::{KeypairView, Output};
 
 /// Writes a new keypair to `outfile` (default: the Solana CLI's default keypair path) in the
 /// Solana CLI's format (a JSON array of the 64 secret and public key bytes), readable by its
 /// owner only; an existing file is replaced only with `force`.
-pub fn run(outfile: Option<&Path>, force: bool) -> CliResult<Outcome> {
+pub fn run(outfile: Option<&Path>, force: bool) -> CliResult<Output> {
     let path = outfile.map_or_else(default_keypair_path, Path::to_path_buf);
     let io_error = |error: std::io::Error| {
         CliError::input(format!("cannot write {}: {error}", path.display()))
@@ -50,12 +49,9 @@ pub fn run(outfile: Option<&Path>, force: bool) -> CliResult<Outcome> {
     write_keypair(&keypair, &mut file)
         .map_err(|error| CliError::input(format!("cannot write {}: {error}", path.display())))?;
     file.sync_all().map_err(io_error)?;
-    let pubkey = keypair.pubkey();
-    Ok(Outcome::new(
-        &json!({ "pubkey": pubkey.to_string(), "path": path.display().to_string() }),
-        format!(
-            "Wrote a new keypair to {}\npubkey: {pubkey}",
-            path.display()
-        ),
-    ))
+    Ok(KeypairView {
+        pubkey: keypair.pubkey().to_string(),
+        path: path.display().to_string(),
+    }
+    .into())
 }

@@ -5,25 +5,15 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use anchor_lang::prelude::Pubkey;
-use serde_json::json;
 use serviceability_client::chain;
 use serviceability_localnet::ledger::EmbeddedLedger;
 use serviceability_localnet::server::LedgerServer;
 
-use crate::args::{LedgerCommand, OutputFormat};
+use crate::args::OutputFormat;
 use crate::config::{Settings, Target};
 use crate::context::Context;
 use crate::error::{CliError, CliResult};
-use crate::output::{key_values, Outcome, Timestamp};
-
-/// Runs a `ledger` command.
-pub fn run(context: &mut Context, command: &LedgerCommand) -> CliResult<Outcome> {
-    match command {
-        LedgerCommand::Info => info(context),
-        LedgerCommand::Warp { by } => warp(context, *by),
-        LedgerCommand::Serve { .. } => unreachable!("`ledger serve` runs without a context"),
-    }
-}
+use crate::output::{LedgerInfoView, Output, ServingView, Timestamp, WarpView};
 
 /// `ledger serve`: prints where it listens (one line, or one JSON document), then serves
 /// until SIGINT or SIGTERM.
@@ -33,7 +23,7 @@ pub fn serve(
     websocket: SocketAddr,
     upgrade_authority: Option<Pubkey>,
     format: OutputFormat,
-) -> CliResult<Outcome> {
+) -> CliResult<Output> {
     let Target::Embedded(path, runtime) = &settings.target else {
         return Err(CliError::input(
             "`ledger serve` serves the embedded ledger; drop -u (or use -u embedded)",
@@ -57,19 +47,20 @@ pub fn serve(
             "warning: listening on {address}: anyone who can reach it can write to the ledger"
         );
     }
-    let url = server.url();
-    let websocket_url = server.websocket_url();
-    let ledger = path.display().to_string();
+    let serving = ServingView {
+        ledger: path.display().to_string(),
+        url: server.url(),
+        websocket_url: server.websocket_url(),
+    };
+    // Whoever started us reads the URL from the first line: printed now, on one line in
+    // either format.
     match format {
         OutputFormat::Json => println!(
             "{}",
-            json!({ "ledger": ledger, "url": url, "websocket_url": websocket_url })
+            serde_json::to_string(&serving).expect("views serialize")
         ),
-        OutputFormat::Table => {
-            println!("Serving embedded ledger {ledger} on {url} (websockets: {websocket_url})")
-        }
+        OutputFormat::Table => println!("{serving}"),
     }
-    // Whoever started us reads the URL from the first line.
     std::io::stdout().flush().ok();
 
     let close = server.close_handle();
@@ -85,59 +76,33 @@ pub fn serve(
         }
     });
     server.wait();
-    Ok(Outcome {
-        json: serde_json::Value::Null,
-        text: String::new(),
-        exit_code: 0,
-    })
+    Ok(Output::Streamed)
 }
 
-fn info(context: &mut Context) -> CliResult<Outcome> {
+/// `ledger info`
+pub fn info(context: &mut Context) -> CliResult<Output> {
     let initialized = chain::global_state(context.cluster())?.is_some();
     let devices = chain::devices(context.cluster())?.len();
     let reservations = chain::reservations(context.cluster(), None)?.len();
     let users = chain::users(context.cluster(), None)?.len();
     let ledger = context.embedded_ledger("ledger info")?;
     let clock = ledger.clock();
-    let now = Timestamp::new(clock.unix_timestamp);
-    let runtime = ledger.runtime().to_string();
-    let path = ledger.path().display().to_string();
-    let text = key_values(&[
-        ("Ledger", path.clone()),
-        (
-            "Saved",
-            if ledger.existed() {
-                "yes"
-            } else {
-                "not yet (no write so far)"
-            }
-            .into(),
-        ),
-        ("Program runtime", runtime.clone()),
-        ("Slot", clock.slot.to_string()),
-        ("Clock", now.rfc3339.clone()),
-        ("Initialized", if initialized { "yes" } else { "no" }.into()),
-        ("Devices", devices.to_string()),
-        ("Reservations", reservations.to_string()),
-        ("Users", users.to_string()),
-    ]);
-    Ok(Outcome::new(
-        &json!({
-            "ledger": path,
-            "saved": ledger.existed(),
-            "program_runtime": runtime,
-            "slot": clock.slot,
-            "clock": now,
-            "initialized": initialized,
-            "devices": devices,
-            "reservations": reservations,
-            "users": users,
-        }),
-        text,
-    ))
+    Ok(LedgerInfoView {
+        ledger: ledger.path().display().to_string(),
+        saved: ledger.existed(),
+        program_runtime: ledger.runtime().to_string(),
+        slot: clock.slot,
+        clock: Timestamp::new(clock.unix_timestamp),
+        initialized,
+        devices,
+        reservations,
+        users,
+    }
+    .into())
 }
 
-fn warp(context: &mut Context, by: Duration) -> CliResult<Outcome> {
+/// `ledger warp --by DURATION`
+pub fn warp(context: &mut Context, by: Duration) -> CliResult<Output> {
     let seconds = i64::try_from(by.as_secs())
         .ok()
         .filter(|seconds| *seconds > 0)
@@ -149,8 +114,9 @@ fn warp(context: &mut Context, by: Duration) -> CliResult<Outcome> {
     if !dry_run {
         ledger.save()?;
     }
-    Ok(Outcome::new(
-        &json!({ "clock": now, "warped_by_secs": seconds }),
-        format!("The embedded ledger's clock is now {}", now.rfc3339),
-    ))
+    Ok(WarpView {
+        clock: now,
+        warped_by_secs: seconds,
+    }
+    .into())
 }

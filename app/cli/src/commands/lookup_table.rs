@@ -6,19 +6,19 @@ use serviceability_client::lookup_table::{
 };
 
 use crate::args::LookupTableCommand;
-use crate::context::{Context, Submission};
+use crate::context::Context;
 use crate::error::{CliError, CliResult};
-use crate::output::{LookupTableView, LookupTablesView, Outcome};
+use crate::output::{LookupTableView, LookupTablesView, Output};
 
 /// Runs a `lookup-table` command.
-pub fn run(context: &mut Context, command: &LookupTableCommand) -> CliResult<Outcome> {
+pub fn run(context: &mut Context, command: &LookupTableCommand) -> CliResult<Output> {
     match command {
         LookupTableCommand::List { device, authority } => list(context, device, *authority),
         LookupTableCommand::Close { device } => close(context, device),
     }
 }
 
-fn list(context: &mut Context, device: &str, authority: Option<Pubkey>) -> CliResult<Outcome> {
+fn list(context: &mut Context, device: &str, authority: Option<Pubkey>) -> CliResult<Output> {
     let (address, device) = context.device(device)?;
     let authority = authority.unwrap_or(device.metrics_publisher);
     let slot = context.cluster().slot()?;
@@ -32,10 +32,10 @@ fn list(context: &mut Context, device: &str, authority: Option<Pubkey>) -> CliRe
             .map(|table| LookupTableView::new(table, slot))
             .collect(),
     };
-    Ok(Outcome::new(&view, view.table()))
+    Ok(view.into())
 }
 
-fn close(context: &mut Context, device: &str) -> CliResult<Outcome> {
+fn close(context: &mut Context, device: &str) -> CliResult<Output> {
     let (address, device) = context.device(device)?;
     let authority = context.signer_pubkey()?;
     let slot = context.cluster().slot()?;
@@ -64,20 +64,18 @@ fn close(context: &mut Context, device: &str) -> CliResult<Outcome> {
         });
         views.push(view);
     }
-    let signature = if instructions.is_empty() {
-        None
-    } else {
-        match context.submit("lookup-table close", instructions)? {
-            Submission::Sent(signature) => Some(signature),
-            Submission::DryRun(outcome) => return Ok(outcome),
-        }
-    };
-    let view = LookupTablesView {
-        device: device.code,
-        authority: authority.to_string(),
-        slot,
-        signature: signature.map(|signature| signature.to_string()),
-        tables: views,
-    };
-    Ok(Outcome::new(&view, view.table()))
+    // Tables all cooling down: nothing to send.
+    let transactions: Vec<_> = Some(instructions)
+        .filter(|instructions| !instructions.is_empty())
+        .into_iter()
+        .collect();
+    context.write_batches("lookup-table close", transactions, |_, signatures| {
+        Ok(LookupTablesView {
+            device: device.code,
+            authority: authority.to_string(),
+            slot,
+            signature: signatures.first().map(ToString::to_string),
+            tables: views,
+        })
+    })
 }

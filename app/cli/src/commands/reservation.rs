@@ -3,23 +3,23 @@
 use std::net::Ipv4Addr;
 
 use anchor_lang::prelude::Pubkey;
-use serde_json::json;
 use serviceability_client::accounts::{Device, Reservation};
 use serviceability_client::instructions as ix;
 use serviceability_client::{chain, pda};
 
 use crate::args::{ReservationCommand, SeatArgs};
-use crate::context::{Context, Submission};
+use crate::context::Context;
 use crate::error::{CliError, CliResult};
-use crate::output::written;
-use crate::output::{DeviceView, Outcome, ReservationView};
+use crate::output::{
+    DeviceView, Keyed, List, Output, PrunedView, ReservationView, SeatReservedView, Written,
+};
 
 /// Prune instructions per transaction: each adds a reservation and usually nothing else new,
 /// so eight stay far below the transaction size limit.
 const PRUNES_PER_TRANSACTION: usize = 8;
 
 /// Runs a `reservation` command.
-pub fn run(context: &mut Context, command: &ReservationCommand) -> CliResult<Outcome> {
+pub fn run(context: &mut Context, command: &ReservationCommand) -> CliResult<Output> {
     match command {
         ReservationCommand::Reserve { seat, ttl } => {
             let ttl_secs = ttl
@@ -45,71 +45,63 @@ pub fn run(context: &mut Context, command: &ReservationCommand) -> CliResult<Out
                 )));
             }
             let authority = context.signer_pubkey()?;
-            let signature = match context
-                .submit(
+            let instruction = ix::reserve_connection(authority, device, seat.client_ip, ttl_secs);
+            context
+                .write(
                     "reservation reserve",
-                    vec![ix::reserve_connection(
-                        authority,
-                        device,
-                        seat.client_ip,
-                        ttl_secs,
-                    )],
+                    vec![instruction],
+                    |context, signature| {
+                        let (reservation, device_view) =
+                            seat_views(context, &device, seat.client_ip)?;
+                        let reservation = reservation.ok_or_else(|| {
+                            CliError::chain("the reservation is not visible after it was confirmed")
+                        })?;
+                        let expiry = reservation
+                            .expires_at
+                            .as_ref()
+                            .map_or("never expires".to_string(), |t| {
+                                format!("expires {}", t.rfc3339)
+                            });
+                        Ok(Written::summary_only(
+                            signature,
+                            format!(
+                                "Reserved a seat for {} on {} ({expiry})\n{}",
+                                seat.client_ip,
+                                state.code,
+                                device_view.seats_line()
+                            ),
+                            SeatReservedView {
+                                reservation,
+                                device: device_view,
+                            },
+                        ))
+                    },
                 )
-                .map_err(|error| error.with_device(&DeviceView::new(&device, &state)))?
-            {
-                Submission::Sent(signature) => signature,
-                Submission::DryRun(outcome) => return Ok(outcome),
-            };
-            let (reservation, device_view) = seat_views(context, &device, seat.client_ip)?;
-            let reservation = reservation.ok_or_else(|| {
-                CliError::chain("the reservation is not visible after it was confirmed")
-            })?;
-            let expiry = reservation
-                .expires_at
-                .as_ref()
-                .map_or("never expires".to_string(), |t| {
-                    format!("expires {}", t.rfc3339)
-                });
-            Ok(written(
-                &signature,
-                &format!(
-                    "Reserved a seat for {} on {} ({expiry})\n{}",
-                    seat.client_ip,
-                    state.code,
-                    device_view.seats_line()
-                ),
-                json!({ "reservation": reservation, "device": device_view }),
-                "",
-            ))
+                .map_err(|error| error.with_device(&DeviceView::new(&device, &state)))
         }
         ReservationCommand::Close { seat } => {
             let (device, state, reservation) = existing(context, seat)?;
             let authority = context.signer_pubkey()?;
-            let signature = match context.submit(
+            let instruction =
+                ix::close_reservation(authority, device, seat.client_ip, reservation.payer);
+            context.write(
                 "reservation close",
-                vec![ix::close_reservation(
-                    authority,
-                    device,
-                    seat.client_ip,
-                    reservation.payer,
-                )],
-            )? {
-                Submission::Sent(signature) => signature,
-                Submission::DryRun(outcome) => return Ok(outcome),
-            };
-            let (_, device_view) = seat_views(context, &device, seat.client_ip)?;
-            Ok(written(
-                &signature,
-                &format!(
-                    "Closed the reservation of {} on {}; its rent went back to {}\n{}",
-                    seat.client_ip,
-                    state.code,
-                    reservation.payer,
-                    device_view.seats_line()
-                ),
-                json!({ "device": device_view }),
-                "",
-            ))
+                vec![instruction],
+                |context, signature| {
+                    let (_, device_view) = seat_views(context, &device, seat.client_ip)?;
+                    Ok(Written::summary_only(
+                        signature,
+                        format!(
+                            "Closed the reservation of {} on {}; its rent went back to {}\n{}",
+                            seat.client_ip,
+                            state.code,
+                            reservation.payer,
+                            device_view.seats_line()
+                        ),
+                        Keyed::new("device", device_view),
+                    ))
+                },
+            )
         }
         ReservationCommand::Prune { device } => prune(context, device.as_deref()),
         ReservationCommand::List { device } => {
@@ -118,8 +110,7 @@ pub fn run(context: &mut Context, command: &ReservationCommand) -> CliResult<Out
                 .map(|name| context.device(name))
                 .transpose()?;
             let views = list_views(context, device.as_ref().map(|(address, _)| address))?;
-            let text = ReservationView::list_table(&views);
-            Ok(Outcome::new(&json!({ "reservations": views }), text))
+            Ok(Keyed::new("reservations", List(views)).into())
         }
         ReservationCommand::Show { seat } => {
             let (device, state, reservation) = existing(context, seat)?;
@@ -129,7 +120,7 @@ pub fn run(context: &mut Context, command: &ReservationCommand) -> CliResult<Out
                 Some(&state.code),
                 context.now()?,
             );
-            Ok(Outcome::new(&json!({ "reservation": view }), view.table()))
+            Ok(Keyed::new("reservation", view).into())
         }
     }
 }
@@ -181,7 +172,7 @@ fn list_views(context: &Context, device: Option<&Pubkey>) -> CliResult<Vec<Reser
         .collect())
 }
 
-fn prune(context: &mut Context, device: Option<&str>) -> CliResult<Outcome> {
+fn prune(context: &mut Context, device: Option<&str>) -> CliResult<Output> {
     let device = device.map(|name| context.device(name)).transpose()?;
     let now = context.now()?;
     let codes = context.device_codes()?;
@@ -190,41 +181,32 @@ fn prune(context: &mut Context, device: Option<&str>) -> CliResult<Outcome> {
             .into_iter()
             .filter(|(_, reservation)| reservation.expires_at != 0 && now >= reservation.expires_at)
             .collect();
-    let mut signatures = Vec::new();
-    for batch in expired.chunks(PRUNES_PER_TRANSACTION) {
-        let instructions = batch
-            .iter()
-            .map(|(_, reservation)| {
-                ix::prune_expired_reservation(
-                    reservation.device,
-                    Ipv4Addr::from(reservation.client_ip),
-                    reservation.payer,
-                )
-            })
-            .collect();
-        match context.submit("reservation prune", instructions)? {
-            Submission::Sent(signature) => signatures.push(signature.to_string()),
-            Submission::DryRun(outcome) => return Ok(outcome),
-        }
-    }
-    let views: Vec<ReservationView> = expired
-        .iter()
-        .map(|(address, reservation)| {
-            let code = codes.get(&reservation.device).map(String::as_str);
-            ReservationView::new(address, reservation, code, now)
+    let transactions = expired
+        .chunks(PRUNES_PER_TRANSACTION)
+        .map(|batch| {
+            batch
+                .iter()
+                .map(|(_, reservation)| {
+                    ix::prune_expired_reservation(
+                        reservation.device,
+                        Ipv4Addr::from(reservation.client_ip),
+                        reservation.payer,
+                    )
+                })
+                .collect()
         })
         .collect();
-    let mut text = format!(
-        "Pruned {} expired reservation(s) in {} transaction(s)",
-        views.len(),
-        signatures.len()
-    );
-    if !views.is_empty() {
-        text.push_str("\n\n");
-        text.push_str(&ReservationView::list_table(&views));
-    }
-    Ok(Outcome::new(
-        &json!({ "pruned": views, "signatures": signatures }),
-        text,
-    ))
+    context.write_batches("reservation prune", transactions, |_, signatures| {
+        let pruned = expired
+            .iter()
+            .map(|(address, reservation)| {
+                let code = codes.get(&reservation.device).map(String::as_str);
+                ReservationView::new(address, reservation, code, now)
+            })
+            .collect();
+        Ok(PrunedView {
+            pruned: List(pruned),
+            signatures: signatures.iter().map(ToString::to_string).collect(),
+        })
+    })
 }

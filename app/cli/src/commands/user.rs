@@ -2,7 +2,6 @@
 //! commands.
 
 use anchor_lang::prelude::Pubkey;
-use serde_json::json;
 use serviceability_client::accounts::Device;
 use serviceability_client::chain::{self, UserRecord};
 use serviceability_client::instructions as ix;
@@ -10,13 +9,14 @@ use serviceability_client::pda;
 use serviceability_client::types::BgpStatus;
 
 use crate::args::{BgpStatusArg, SeatArgs, UserCommand};
-use crate::context::{Context, Submission};
+use crate::context::Context;
 use crate::error::{CliError, CliResult};
-use crate::output::written;
-use crate::output::{DeviceView, Outcome, Timestamp, UserView};
+use crate::output::{
+    DeviceView, Keyed, List, Output, Timestamp, UserCreatedView, UserView, Written,
+};
 
 /// Runs a `user` command.
-pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Outcome> {
+pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Output> {
     match command {
         UserCommand::Create {
             seat,
@@ -71,34 +71,30 @@ pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Outcome> {
                 owner,
                 reservation.as_ref().map(|reservation| reservation.payer),
             );
-            let signature = match context
-                .submit("user create", vec![instruction])
-                .map_err(|error| error.with_device(&DeviceView::new(&device, &state)))?
-            {
-                Submission::Sent(signature) => signature,
-                Submission::DryRun(outcome) => return Ok(outcome),
-            };
-            let (user, device_view) = user_views(context, &device, seat)?;
             let how = if reservation.is_some() {
                 "its reservation became the user's seat"
             } else {
                 "no reservation: a free seat was taken"
             };
-            Ok(written(
-                &signature,
-                &format!(
-                    "Created the user {} on {} ({how})\n{}",
-                    seat.client_ip,
-                    state.code,
-                    device_view.seats_line()
-                ),
-                json!({
-                    "user": user,
-                    "device": device_view,
-                    "consumed_reservation": reservation.is_some(),
-                }),
-                &user.table(),
-            ))
+            context
+                .write("user create", vec![instruction], |context, signature| {
+                    let (user, device_view) = user_views(context, &device, seat)?;
+                    Ok(Written::new(
+                        signature,
+                        format!(
+                            "Created the user {} on {} ({how})\n{}",
+                            seat.client_ip,
+                            state.code,
+                            device_view.seats_line()
+                        ),
+                        UserCreatedView {
+                            user,
+                            device: device_view,
+                            consumed_reservation: reservation.is_some(),
+                        },
+                    ))
+                })
+                .map_err(|error| error.with_device(&DeviceView::new(&device, &state)))
         }
         UserCommand::Delete { seat } => {
             let (device, state, record) = existing(context, seat)?;
@@ -116,23 +112,20 @@ pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Outcome> {
                 tunnel,
                 record.user.payer,
             ));
-            let signature = match context.submit("user delete", instructions)? {
-                Submission::Sent(signature) => signature,
-                Submission::DryRun(outcome) => return Ok(outcome),
-            };
-            let device_view = DeviceView::new(&device, &refetch_device(context, &device)?);
-            Ok(written(
-                &signature,
-                &format!(
-                    "Deleted the user {} on {}; its rent went back to {}\n{}",
-                    seat.client_ip,
-                    state.code,
-                    record.user.payer,
-                    device_view.seats_line()
-                ),
-                json!({ "device": device_view }),
-                "",
-            ))
+            context.write("user delete", instructions, |context, signature| {
+                let device_view = DeviceView::new(&device, &refetch_device(context, &device)?);
+                Ok(Written::summary_only(
+                    signature,
+                    format!(
+                        "Deleted the user {} on {}; its rent went back to {}\n{}",
+                        seat.client_ip,
+                        state.code,
+                        record.user.payer,
+                        device_view.seats_line()
+                    ),
+                    Keyed::new("device", device_view),
+                ))
+            })
         }
         UserCommand::List { device } => {
             let device = device
@@ -148,8 +141,7 @@ pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Outcome> {
                         UserView::new(address, record, code)
                     })
                     .collect();
-            let text = UserView::list_table(&views);
-            Ok(Outcome::new(&json!({ "users": views }), text))
+            Ok(Keyed::new("users", List(views)).into())
         }
         UserCommand::Show { seat } => {
             let (device, state, record) = existing(context, seat)?;
@@ -158,7 +150,7 @@ pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Outcome> {
                 &record,
                 Some(&state.code),
             );
-            Ok(Outcome::new(&json!({ "user": view }), view.table()))
+            Ok(Keyed::new("user", view).into())
         }
         UserCommand::SetBgpStatus { seat, status } => {
             let (device, state, record) = existing(context, seat)?;
@@ -175,31 +167,25 @@ pub fn run(context: &mut Context, command: &UserCommand) -> CliResult<Outcome> {
                     state.code, state.metrics_publisher
                 );
             }
-            let signature = match context.submit(
+            let instruction = ix::set_user_bgp_status(publisher, device, seat.client_ip, status);
+            context.write(
                 "user set-bgp-status",
-                vec![ix::set_user_bgp_status(
-                    publisher,
-                    device,
-                    seat.client_ip,
-                    status,
-                )],
-            )? {
-                Submission::Sent(signature) => signature,
-                Submission::DryRun(outcome) => return Ok(outcome),
-            };
-            let (user, _) = user_views(context, &device, seat)?;
-            Ok(written(
-                &signature,
-                &format!(
-                    "BGP status of {} on {}: {} -> {}",
-                    seat.client_ip,
-                    state.code,
-                    record.user.bgp_status.name(),
-                    status.name()
-                ),
-                json!({ "user": user }),
-                "",
-            ))
+                vec![instruction],
+                |context, signature| {
+                    let (user, _) = user_views(context, &device, seat)?;
+                    Ok(Written::summary_only(
+                        signature,
+                        format!(
+                            "BGP status of {} on {}: {} -> {}",
+                            seat.client_ip,
+                            state.code,
+                            record.user.bgp_status.name(),
+                            status.name()
+                        ),
+                        Keyed::new("user", user),
+                    ))
+                },
+            )
         }
     }
 }

@@ -1,12 +1,14 @@
 //! A device: `device show`/`list`, and the device a write changed.
 
+use std::fmt;
 use std::net::Ipv4Addr;
 
 use anchor_lang::prelude::Pubkey;
 use serde::Serialize;
 use serviceability_client::accounts::Device;
 
-use super::table::{key_values, list};
+use super::listing::Row;
+use super::table::key_values;
 
 /// A Device.
 #[derive(Clone, Debug, Serialize)]
@@ -58,10 +60,11 @@ impl DeviceView {
             self.code, self.users_count, self.reserved_seats, self.max_users, self.free_seats
         )
     }
+}
 
-    /// Key/value table.
-    pub fn table(&self) -> String {
-        key_values(&[
+impl fmt::Display for DeviceView {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&key_values(&[
             ("Device", self.address.clone()),
             ("Code", self.code.clone()),
             ("Status", self.status.clone()),
@@ -72,35 +75,48 @@ impl DeviceView {
             ("Free seats", self.free_seats.to_string()),
             ("Owner", self.owner.clone()),
             ("Metrics publisher", self.metrics_publisher.clone()),
-        ])
+        ]))
     }
+}
 
-    /// Table of several devices.
-    pub fn list_table(devices: &[DeviceView]) -> String {
-        list(
-            &[
-                "CODE",
-                "STATUS",
-                "PUBLIC IP",
-                "USERS",
-                "RESERVED",
-                "MAX",
-                "FREE",
-                "ADDRESS",
-            ],
-            devices.iter().map(|d| {
-                vec![
-                    d.code.clone(),
-                    d.status.clone(),
-                    d.public_ip.clone(),
-                    d.users_count.to_string(),
-                    d.reserved_seats.to_string(),
-                    d.max_users.to_string(),
-                    d.free_seats.to_string(),
-                    d.address.clone(),
-                ]
-            }),
-            "no devices",
-        )
+impl Row for DeviceView {
+    const HEADER: &'static [&'static str] = &[
+        "CODE",
+        "STATUS",
+        "PUBLIC IP",
+        "USERS",
+        "RESERVED",
+        "MAX",
+        "FREE",
+        "ADDRESS",
+    ];
+    const EMPTY: &'static str = "no devices";
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.code.clone(),
+            self.status.clone(),
+            self.public_ip.clone(),
+            self.users_count.to_string(),
+            self.reserved_seats.to_string(),
+            self.max_users.to_string(),
+            self.free_seats.to_string(),
+            self.address.clone(),
+        ]
+    }
+}
+
+/// `device close`: which device went.
+#[derive(Serialize)]
+pub struct ClosedDeviceView {
+    /// Its address.
+    pub device: String,
+    /// Its code.
+    pub code: String,
+}
+
+impl fmt::Display for ClosedDeviceView {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "{} ({})", self.code, self.device)
     }
 }

@@ -1,9 +1,13 @@
-//! `authority show`: the program's GlobalState (and a pending admin proposal).
+//! `authority show`: the program's GlobalState (and a pending admin proposal), and the
+//! foundation allowlist.
+
+use std::fmt;
 
 use serde::Serialize;
 use serviceability_client::accounts::{AdminProposal, GlobalState};
 use serviceability_client::pda;
 
+use super::listing::Row;
 use super::table::{key_values, yes_no};
 
 /// GlobalState.
@@ -42,15 +46,16 @@ impl GlobalStateView {
             reservations_paused: state.reservations_paused,
         }
     }
+}
 
-    /// Key/value table.
-    pub fn table(&self) -> String {
+impl fmt::Display for GlobalStateView {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         let allowlist = if self.foundation_allowlist.is_empty() {
             "(empty)".to_string()
         } else {
             self.foundation_allowlist.join("\n")
         };
-        key_values(&[
+        formatter.write_str(&key_values(&[
             ("GlobalState", self.address.clone()),
             ("Admin", self.admin.clone()),
             (
@@ -66,6 +71,74 @@ impl GlobalStateView {
             ),
             ("Foundation allowlist", allowlist),
             ("Reservations paused", yes_no(self.reservations_paused)),
-        ])
+        ]))
+    }
+}
+
+/// A foundation key, as `allowlist list` lists it.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct FoundationKey(pub String);
+
+impl Row for FoundationKey {
+    const HEADER: &'static [&'static str] = &["FOUNDATION KEY"];
+    const EMPTY: &'static str = "the allowlist is empty";
+
+    fn cells(&self) -> Vec<String> {
+        vec![self.0.clone()]
+    }
+}
+
+/// A device on which a key still holds a role.
+#[derive(Serialize)]
+pub struct DeviceRoles {
+    /// The device's code.
+    pub code: String,
+    /// Its address.
+    pub address: String,
+    /// `metrics_publisher` (writes its users' BGP status) and/or `owner` (receives its rent).
+    pub roles: Vec<&'static str>,
+}
+
+/// `allowlist remove`: the allowlist left, and the device roles the removed key still holds
+/// (leaving the allowlist takes away the foundation's powers, not the roles it was given).
+#[derive(Serialize)]
+pub struct AllowlistView {
+    /// The foundation keys left.
+    pub foundation_allowlist: Vec<String>,
+    /// The devices on which the removed key holds a role.
+    pub devices_with_roles: Vec<DeviceRoles>,
+    /// The removed key.
+    #[serde(skip)]
+    pub removed: String,
+}
+
+impl fmt::Display for AllowlistView {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let key = &self.removed;
+        if self.devices_with_roles.is_empty() {
+            return write!(formatter, "{key} holds no role on any device");
+        }
+        write!(
+            formatter,
+            "{key} still holds roles on {} device(s); rotate them with a foundation key:",
+            self.devices_with_roles.len()
+        )?;
+        for device in &self.devices_with_roles {
+            let flags: Vec<String> = device
+                .roles
+                .iter()
+                .map(|role| format!("--{} <NEW_KEY>", role.replace('_', "-")))
+                .collect();
+            write!(
+                formatter,
+                "\n  {} ({}): serviceability device update {} {}",
+                device.code,
+                device.roles.join(", ").replace('_', " "),
+                device.code,
+                flags.join(" ")
+            )?;
+        }
+        Ok(())
     }
 }

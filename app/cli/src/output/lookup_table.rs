@@ -1,9 +1,12 @@
 //! A device's address lookup table: `lookup-table list` and `close`.
 
+use std::fmt;
+
 use serde::Serialize;
 use serviceability_client::lookup_table::{DeviceTable, TableStatus};
 
 use super::table::list;
+use super::CommandOutput;
 
 /// A device's lookup tables of one authority: `lookup-table list`, and what `close` did.
 #[derive(Clone, Debug, Serialize)]
@@ -21,9 +24,8 @@ pub struct LookupTablesView {
     pub tables: Vec<LookupTableView>,
 }
 
-impl LookupTablesView {
-    /// The text form.
-    pub fn table(&self) -> String {
+impl fmt::Display for LookupTablesView {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut text = format!(
             "Lookup tables of {} (authority {}):\n{}",
             self.device,
@@ -41,9 +43,11 @@ impl LookupTablesView {
                  SlotHashes (512 slots, ~3.5 minutes): run `lookup-table close` again then.",
             );
         }
-        text
+        formatter.write_str(&text)
     }
 }
+
+impl CommandOutput for LookupTablesView {}
 
 /// One lookup table of a device, and what `close` did to it.
 #[derive(Clone, Debug, Serialize)]

@@ -1,13 +1,17 @@
 //! A reservation: `reservation show`/`list`, and the seat a write reserved.
 
+use std::fmt;
 use std::net::Ipv4Addr;
 
 use anchor_lang::prelude::Pubkey;
 use serde::Serialize;
 use serviceability_client::accounts::Reservation;
 
-use super::table::{key_values, list, yes_no};
+use super::device::DeviceView;
+use super::listing::{List, Row};
+use super::table::{key_values, yes_no};
 use super::timestamp::{optional_text, Timestamp};
+use super::CommandOutput;
 
 /// A Reservation.
 #[derive(Clone, Debug, Serialize)]
@@ -55,10 +59,11 @@ impl ReservationView {
             .clone()
             .unwrap_or_else(|| self.device.clone())
     }
+}
 
-    /// Key/value table.
-    pub fn table(&self) -> String {
-        key_values(&[
+impl fmt::Display for ReservationView {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&key_values(&[
             ("Reservation", self.address.clone()),
             ("Device", self.device_name()),
             ("Client IP", self.client_ip.clone()),
@@ -66,31 +71,70 @@ impl ReservationView {
             ("Expires at", optional_text(&self.expires_at, "never")),
             ("Expired", yes_no(self.expired)),
             ("Payer", self.payer.clone()),
-        ])
-    }
-
-    /// Table of several reservations.
-    pub fn list_table(reservations: &[ReservationView]) -> String {
-        list(
-            &[
-                "DEVICE",
-                "CLIENT IP",
-                "RESERVED AT",
-                "EXPIRES AT",
-                "EXPIRED",
-                "ADDRESS",
-            ],
-            reservations.iter().map(|r| {
-                vec![
-                    r.device_name(),
-                    r.client_ip.clone(),
-                    r.reserved_at.rfc3339.clone(),
-                    optional_text(&r.expires_at, "never"),
-                    yes_no(r.expired),
-                    r.address.clone(),
-                ]
-            }),
-            "no reservations",
-        )
+        ]))
     }
 }
+
+impl Row for ReservationView {
+    const HEADER: &'static [&'static str] = &[
+        "DEVICE",
+        "CLIENT IP",
+        "RESERVED AT",
+        "EXPIRES AT",
+        "EXPIRED",
+        "ADDRESS",
+    ];
+    const EMPTY: &'static str = "no reservations";
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.device_name(),
+            self.client_ip.clone(),
+            self.reserved_at.rfc3339.clone(),
+            optional_text(&self.expires_at, "never"),
+            yes_no(self.expired),
+            self.address.clone(),
+        ]
+    }
+}
+
+/// `reservation reserve`: the seat reserved and its device's counters after.
+#[derive(Serialize)]
+pub struct SeatReservedView {
+    /// The reservation made.
+    pub reservation: ReservationView,
+    /// Its device, as the reservation left it.
+    pub device: DeviceView,
+}
+
+impl fmt::Display for SeatReservedView {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&self.reservation.to_string())
+    }
+}
+
+/// `reservation prune`: the expired reservations closed, and the transactions that did it.
+#[derive(Serialize)]
+pub struct PrunedView {
+    /// The reservations pruned.
+    pub pruned: List<ReservationView>,
+    /// One transaction per batch.
+    pub signatures: Vec<String>,
+}
+
+impl fmt::Display for PrunedView {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            formatter,
+            "Pruned {} expired reservation(s) in {} transaction(s)",
+            self.pruned.0.len(),
+            self.signatures.len()
+        )?;
+        if !self.pruned.0.is_empty() {
+            write!(formatter, "\n\n{}", self.pruned)?;
+        }
+        Ok(())
+    }
+}
+
+impl CommandOutput for PrunedView {}

@@ -1,12 +1,15 @@
 //! A user: `user show`/`list`, with its BGP status, and the user a write changed.
 
+use std::fmt;
 use std::net::Ipv4Addr;
 
 use anchor_lang::prelude::Pubkey;
 use serde::Serialize;
 use serviceability_client::chain::UserRecord;
 
-use super::table::{key_values, list};
+use super::device::DeviceView;
+use super::listing::Row;
+use super::table::key_values;
 use super::timestamp::{optional_text, Timestamp};
 
 /// A User.
@@ -102,10 +105,11 @@ impl UserView {
             .clone()
             .unwrap_or_else(|| self.device.clone())
     }
+}
 
-    /// Key/value table.
-    pub fn table(&self) -> String {
-        key_values(&[
+impl fmt::Display for UserView {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(&key_values(&[
             ("User", self.address.clone()),
             ("Device", self.device_name()),
             ("Client IP", self.client_ip.clone()),
@@ -139,37 +143,53 @@ impl UserView {
                     "current".into()
                 },
             ),
-        ])
+        ]))
     }
+}
 
-    /// Table of several users.
-    pub fn list_table(users: &[UserView]) -> String {
-        list(
-            &[
-                "DEVICE",
-                "CLIENT IP",
-                "TUNNEL NET",
-                "STATUS",
-                "BGP",
-                "RTT",
-                "FLAPS",
-                "LAST BGP REPORT",
-                "ADDRESS",
-            ],
-            users.iter().map(|u| {
-                vec![
-                    u.device_name(),
-                    u.client_ip.clone(),
-                    u.tunnel_net.clone(),
-                    u.status.clone(),
-                    u.bgp_status.clone(),
-                    u.rtt_text(),
-                    u.bgp_flaps.to_string(),
-                    optional_text(&u.last_bgp_reported_at, "never"),
-                    u.address.clone(),
-                ]
-            }),
-            "no users",
-        )
+impl Row for UserView {
+    const HEADER: &'static [&'static str] = &[
+        "DEVICE",
+        "CLIENT IP",
+        "TUNNEL NET",
+        "STATUS",
+        "BGP",
+        "RTT",
+        "FLAPS",
+        "LAST BGP REPORT",
+        "ADDRESS",
+    ];
+    const EMPTY: &'static str = "no users";
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.device_name(),
+            self.client_ip.clone(),
+            self.tunnel_net.clone(),
+            self.status.clone(),
+            self.bgp_status.clone(),
+            self.rtt_text(),
+            self.bgp_flaps.to_string(),
+            optional_text(&self.last_bgp_reported_at, "never"),
+            self.address.clone(),
+        ]
+    }
+}
+
+/// `user create`: the user, its device's counters after, and whether a reservation became
+/// its seat.
+#[derive(Serialize)]
+pub struct UserCreatedView {
+    /// The user created.
+    pub user: UserView,
+    /// Its device, as the user left it.
+    pub device: DeviceView,
+    /// Whether the seat was the client's reservation (or a free one).
+    pub consumed_reservation: bool,
+}
+
+impl fmt::Display for UserCreatedView {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.user.fmt(formatter)
     }
 }
