@@ -1,6 +1,8 @@
 //! The worker's one seam to the cluster: sending, the slot, and the device's lookup tables.
-//! [`Cluster`] is the real one; the CLI wraps it for the embedded ledger, and the worker's
-//! tests put a flaky one in its place.
+//! [`Cluster`] is the real one, shared with the agent's reads; the worker's tests put a
+//! flaky one in its place.
+
+use std::sync::Arc;
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
@@ -37,7 +39,7 @@ pub trait Chain: Send {
     fn priority_fee(&self) -> bool;
 }
 
-impl Chain for Cluster {
+impl Chain for Arc<Cluster> {
     fn send(
         &mut self,
         instructions: &[Instruction],

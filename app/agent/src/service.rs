@@ -65,7 +65,7 @@ pub struct ChainView {
 pub type ReadChain = Box<dyn FnMut(&Pubkey) -> Result<ChainView, String> + Send>;
 
 /// Reads through `cluster`: the device's users (filtered on the server) and the Clock sysvar.
-pub fn read_chain(cluster: Cluster) -> ReadChain {
+pub fn read_chain(cluster: Arc<Cluster>) -> ReadChain {
     Box::new(move |device| {
         let users = chain::users(&cluster, Some(device)).map_err(|error| error.to_string())?;
         let now = cluster

@@ -228,9 +228,10 @@ impl Cluster {
         })
     }
 
-    /// Sends `instructions` and waits until they are confirmed or refused; `signers[0]` pays
-    /// the fee. With a price, a simulation first sets the compute-unit limit (a failed one
-    /// is the outcome: nothing is sent).
+    /// Simulates `instructions`, then sends them and waits until they are confirmed or
+    /// refused; `signers[0]` pays the fee. A failed simulation is the outcome: nothing is
+    /// sent. With a price, the simulation's units set the compute-unit limit. This is the one
+    /// write policy of the CLI and the agent.
     pub fn send(
         &self,
         instructions: &[Instruction],
@@ -247,30 +248,30 @@ impl Cluster {
         signers: &[&Keypair],
         lookup_tables: &[AddressLookupTableAccount],
     ) -> Result<Execution, TransportError> {
-        let simulated_units = match self.compute_unit_price {
-            Some(_) => {
-                let simulation =
-                    self.simulate_with_lookup_tables(instructions, signers, lookup_tables)?;
-                if simulation.result.is_err() {
-                    return Ok(simulation);
-                }
-                simulation.compute_units
-            }
-            None => None,
-        };
-        self.send_transaction(instructions, signers, lookup_tables, simulated_units)
+        let simulation = self.simulate_with_lookup_tables(instructions, signers, lookup_tables)?;
+        self.send_simulated(instructions, signers, lookup_tables, simulation)
     }
 
-    /// [`Cluster::send`] after the caller's own [`Cluster::simulate`] of the same
-    /// instructions, which consumed `simulated_units` (the limit is set from them; none, as
-    /// for a natively run program: no limit).
+    /// The second half of [`Cluster::send`], for a caller that looks at the simulation
+    /// first (the CLI, for `--dry-run`): `simulation` is [`Cluster::simulate`]'s of the same
+    /// instructions; a failed one is returned and nothing is sent.
     pub fn send_simulated(
         &self,
         instructions: &[Instruction],
         signers: &[&Keypair],
-        simulated_units: Option<u64>,
+        lookup_tables: &[AddressLookupTableAccount],
+        simulation: Execution,
     ) -> Result<Execution, TransportError> {
-        self.send_transaction(instructions, signers, &[], simulated_units)
+        if simulation.result.is_err() {
+            return Ok(simulation);
+        }
+        // Its units set the limit (none, as for a natively run program: no limit).
+        self.send_transaction(
+            instructions,
+            signers,
+            lookup_tables,
+            simulation.compute_units,
+        )
     }
 
     fn send_transaction(
