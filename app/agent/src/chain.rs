@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
-use serviceability_client::cluster::Cluster;
 use serviceability_client::lookup_table::{device_tables, DeviceTable};
+use serviceability_client::transport::Cluster;
 use serviceability_client::transport::{Execution, TransportError};
 use solana_keypair::Keypair;
 use solana_message::AddressLookupTableAccount;

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use anchor_lang::prelude::Pubkey;
 use serde::Serialize;
 use serviceability_client::chain;
-use serviceability_client::cluster::Cluster;
+use serviceability_client::transport::Cluster;
 use tracing::{error, info, warn};
 
 use crate::decision::{Decider, Update, UserState};

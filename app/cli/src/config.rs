@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use serviceability_client::cluster::Cluster;
+use serviceability_client::transport::Cluster;
 use serviceability_localnet::ledger::ProgramRuntime;
 use serviceability_localnet::sender::LedgerSender;
 use solana_cli_config::{Config, ConfigInput, CONFIG_FILE};

@@ -588,7 +588,7 @@ fn demo_runs_on_a_fresh_ledger_and_keeps_it_when_asked() {
     assert_eq!(run.code, 0, "{run:?}");
     let json = run.json();
     assert_eq!(json["steps"].as_array().unwrap().len(), 16);
-    let ledger = serviceability_client::cluster::Cluster::with_sender(
+    let ledger = serviceability_client::transport::Cluster::with_sender(
         serviceability_localnet::sender::LedgerSender::mirrored(&kept, &runtime()),
     );
     let device = serviceability_client::chain::device(&ledger, &pda::device("fra-1"))

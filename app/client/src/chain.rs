@@ -9,9 +9,9 @@ use anchor_lang::solana_program::instruction::Instruction;
 use anchor_lang::{AccountDeserialize, Discriminator};
 
 use crate::accounts::{AdminProposal, Device, GlobalState, Reservation, TunnelClaim, User};
-use crate::cluster::Cluster;
 use crate::legacy::{decode_tunnel_claim, decode_user};
 use crate::serviceability::constants::USER_ACCOUNT_LEN;
+use crate::transport::Cluster;
 use crate::transport::TransportError;
 use crate::{pda, PROGRAM_ID};
 use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};

@@ -13,7 +13,6 @@ use anchor_lang::prelude::*;
 declare_program!(serviceability);
 
 pub mod chain;
-pub mod cluster;
 pub mod compute_budget;
 pub mod errors;
 pub mod events;

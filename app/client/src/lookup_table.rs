@@ -21,7 +21,7 @@ use solana_address_lookup_table_interface::state::{
 use solana_message::AddressLookupTableAccount;
 use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
 
-use crate::cluster::Cluster;
+use crate::transport::Cluster;
 use crate::transport::{TransportError, MAX_TX_ACCOUNT_LOCKS};
 
 /// The address lookup table program.

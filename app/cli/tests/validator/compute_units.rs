@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
 use libtest_mimic::{Completion, Failed};
-use serviceability_client::cluster::Cluster;
+use serviceability_client::transport::Cluster;
 use serviceability_client::PROGRAM_ID;
 use serviceability_test_validator::{GenesisProgram, TestValidator, ValidatorConfig};
 use serviceability_tests::compute_units::{

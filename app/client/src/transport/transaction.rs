@@ -1,6 +1,5 @@
-//! What travels to and from the cluster (through `Cluster`): the transactions (legacy, or
-//! v0 through lookup tables) and their limits, execution outcomes, and the errors of
-//! getting there.
+//! The transactions sent to a cluster: legacy, or v0 through lookup tables, and the limits a
+//! cluster holds them to.
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::solana_program::instruction::Instruction;
@@ -12,51 +11,12 @@ pub use solana_packet::PACKET_DATA_SIZE;
 use solana_signature::Signature;
 use solana_signer::Signer;
 use solana_transaction::versioned::VersionedTransaction;
-use solana_transaction_error::TransactionError;
+
+use super::TransportError;
 
 /// Most accounts one transaction may reference, lookup-table entries and program ids
 /// included: a validator refuses more (`TooManyAccountLocks`) before executing it.
 pub const MAX_TX_ACCOUNT_LOCKS: usize = 64;
-
-/// What running a transaction (for real or in simulation) produced.
-#[derive(Clone, Debug)]
-pub struct Execution {
-    /// The transaction's signature (of the simulated transaction when simulating).
-    pub signature: Signature,
-    /// Success, or the error the runtime reported.
-    pub result: Result<(), TransactionError>,
-    /// The program logs.
-    pub logs: Vec<String>,
-    /// Compute units consumed, when the runtime reports them.
-    pub compute_units: Option<u64>,
-}
-
-/// Why a transport could not answer.
-#[derive(Debug, thiserror::Error)]
-pub enum TransportError {
-    /// The RPC endpoint could not be reached (connection refused, DNS, timeout).
-    #[error("cannot reach {url}: {reason}")]
-    Unreachable {
-        /// The endpoint.
-        url: String,
-        /// What failed.
-        reason: String,
-    },
-    /// The endpoint answered with an error.
-    #[error("{url} answered with an error: {reason}")]
-    Rpc {
-        /// The endpoint.
-        url: String,
-        /// The error.
-        reason: String,
-    },
-    /// The transaction could not be signed with the keypairs given.
-    #[error("cannot sign the transaction: {0}")]
-    Signing(String),
-    /// The signed transaction is larger than a cluster accepts.
-    #[error("{0}")]
-    TooLarge(#[from] TooLarge),
-}
 
 /// A transaction over [`PACKET_DATA_SIZE`] bytes on the wire, which a cluster refuses
 /// before executing it (its RPC answers `-32602` with this message).

@@ -22,8 +22,8 @@ use solana_rpc_client_api::filter::RpcFilterType;
 use solana_rpc_client_api::request::{RpcError, RpcResponseErrorData};
 use solana_transaction::versioned::VersionedTransaction;
 
+use super::{signed_transaction, Execution, TransportError};
 use crate::compute_budget::{compute_unit_limit, with_compute_budget, MAX_COMPUTE_UNIT_LIMIT};
-use crate::transport::{signed_transaction, Execution, TransportError};
 use crate::PROGRAM_ID;
 
 /// The program's cluster, through an `RpcClient`.
