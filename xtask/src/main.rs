@@ -7,6 +7,9 @@
 //! `cargo xtask fixtures [--check]` writes (or checks) the layout fixtures in
 //! `tests/fixtures/`, by running the `fixtures` binary of the test crate.
 //!
+//! `cargo xtask clients [--check]` regenerates (or checks) the clients in `clients/` from the
+//! IDL with Codama (see [`clients`]).
+//!
 //! `cargo xtask sbf` builds the SBF programs into `target/deploy/` without platform-tools
 //! (see [`sbf`] and `tools/sbf/README.md`).
 //!
@@ -19,6 +22,7 @@
 //! `cargo xtask validator [--from-source]` installs agave's `solana-test-validator` and
 //! `solana` at the pinned version into `target/validator/bin/` (see [`validator`]).
 
+mod clients;
 mod msrv;
 mod parity;
 mod sbf;
@@ -32,6 +36,7 @@ use anchor_lang_idl::build::IdlBuilder;
 use anyhow::{bail, Context, Result};
 
 const USAGE: &str = "usage: cargo xtask idl [--check] | cargo xtask fixtures [--check] | \
+                     cargo xtask clients [--check] | \
                      cargo xtask sbf | cargo xtask msrv | cargo xtask test-parity NATIVE.log SBF.log | \
                      cargo xtask validator [--from-source]";
 
@@ -57,6 +62,8 @@ fn run() -> Result<()> {
         ["idl", "--check"] => check_idl(),
         ["fixtures"] => fixtures(&[]),
         ["fixtures", "--check"] => fixtures(&["--check"]),
+        ["clients"] => clients::write(&workspace_root()),
+        ["clients", "--check"] => clients::check(&workspace_root()),
         ["sbf"] => sbf::build(&workspace_root()),
         ["msrv"] => msrv::check(&workspace_root()),
         ["test-parity", native, sbf] => parity::compare(Path::new(native), Path::new(sbf)),
