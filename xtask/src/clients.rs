@@ -1,6 +1,7 @@
-//! `cargo xtask clients [--check]`: the clients in `clients/` generated from the committed IDL
-//! (`clients/generate.mjs`, Codama, on Node with `npm ci --prefix clients`), their Rust
-//! formatted by rustfmt as `cargo fmt` formats the workspace. `--check` generates into a
+//! `cargo xtask clients [--check]`: the clients in `clients/` generated from the committed IDL:
+//! Rust by `clients/generate.mjs` (Codama, on Node with `npm ci --prefix clients`), formatted by
+//! rustfmt as `cargo fmt` formats the workspace; Python by anchorpy's `client-gen` (in the
+//! virtual environment `clients/python/.venv`, made as `clients/python/README.md` says). `--check` generates into a
 //! scratch folder and fails when a committed file differs, is missing or is extra.
 
 use std::collections::BTreeMap;
@@ -10,7 +11,11 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 
 /// What the generator writes, relative to `clients/`.
-const GENERATED: [&str; 2] = ["rust/src/generated", "rust/src/idl.rs"];
+const GENERATED: [&str; 3] = [
+    "rust/src/generated",
+    "rust/src/idl.rs",
+    "python/serviceability",
+];
 
 /// Generates every client in place.
 pub fn write(root: &Path) -> Result<()> {
@@ -41,6 +46,14 @@ fn generate(root: &Path, out: &Path) -> Result<()> {
     if !clients.join("node_modules").is_dir() {
         bail!("clients/ has no node_modules: run `npm ci --prefix clients` first");
     }
+    let anchorpy = clients.join("python/.venv/bin/anchorpy");
+    if !anchorpy.is_file() {
+        bail!(
+            "no {}: run `python3 -m venv clients/python/.venv && clients/python/.venv/bin/pip \
+             install -r clients/python/requirements.txt` first",
+            anchorpy.display()
+        );
+    }
     run(Command::new("node")
         .arg(clients.join("generate.mjs"))
         .arg(format!("{}/", out.display()))
@@ -50,7 +63,20 @@ fn generate(root: &Path, out: &Path) -> Result<()> {
     run(Command::new("rustfmt")
         .args(["--edition", "2021"])
         .arg(out.join("rust/src/generated/mod.rs"))
-        .arg(out.join("rust/src/idl.rs")))
+        .arg(out.join("rust/src/idl.rs")))?;
+    // client-gen writes over what is there: a fresh folder, so no file outlives its source.
+    let python = out.join("python/serviceability");
+    let _ = std::fs::remove_dir_all(&python);
+    std::fs::create_dir_all(out.join("python"))?;
+    let idl_path = root.join("idl/serviceability.json");
+    let idl: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&idl_path)?)?;
+    let program_id = idl["address"].as_str().context("the IDL's address")?;
+    run(Command::new(&anchorpy)
+        .arg("client-gen")
+        .arg(&idl_path)
+        .arg(&python)
+        .args(["--program-id", program_id])
+        .stdout(std::process::Stdio::null()))
 }
 
 fn run(command: &mut Command) -> Result<()> {
@@ -68,6 +94,9 @@ fn generated_files(base: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>> {
     let mut files = BTreeMap::new();
     let mut pending: Vec<PathBuf> = GENERATED.iter().map(|path| base.join(path)).collect();
     while let Some(path) = pending.pop() {
+        if path.file_name().is_some_and(|name| name == "__pycache__") {
+            continue;
+        }
         if path.is_dir() {
             for entry in std::fs::read_dir(&path)? {
                 pending.push(entry?.path());
