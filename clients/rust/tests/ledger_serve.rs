@@ -205,16 +205,18 @@ fn the_generated_builders_reserve_and_create_a_user_on_ledger_serve() {
     // A reservation, built with the generated builder (addresses from `pda`).
     let device = pda::device(CODE);
     let client_ip = Ipv4Addr::new(100, 64, 0, 7);
-    let reserve = ReserveConnectionBuilder::new()
-        .authority(authority.keypair.pubkey())
-        .global_state(GLOBAL_STATE_ADDRESS)
-        .device(device)
-        .reservation(pda::reservation(&device, client_ip))
-        .user(pda::user(&device, client_ip))
-        .client_ip(client_ip.octets())
-        .ttl_secs(3600)
-        .instruction();
-    let reserved = send(&client, reserve, &authority.keypair).expect("reserved");
+    let reserve = |ttl_secs| {
+        ReserveConnectionBuilder::new()
+            .authority(authority.keypair.pubkey())
+            .global_state(GLOBAL_STATE_ADDRESS)
+            .device(device)
+            .reservation(pda::reservation(&device, client_ip))
+            .user(pda::user(&device, client_ip))
+            .client_ip(client_ip.octets())
+            .ttl_secs(ttl_secs)
+            .instruction()
+    };
+    let reserved = send(&client, reserve(3600), &authority.keypair).expect("reserved");
     let reservation = fetch_reservation(&client, &pda::reservation(&device, client_ip)).unwrap();
     assert_eq!(reservation.account.owner, ID);
     assert_eq!(reservation.data.device, device);
@@ -234,16 +236,7 @@ fn the_generated_builders_reserve_and_create_a_user_on_ledger_serve() {
 
     // The same seat again (another TTL, so another transaction): refused with the program's
     // own error, which the SDK names.
-    let again = ReserveConnectionBuilder::new()
-        .authority(authority.keypair.pubkey())
-        .global_state(GLOBAL_STATE_ADDRESS)
-        .device(device)
-        .reservation(pda::reservation(&device, client_ip))
-        .user(pda::user(&device, client_ip))
-        .client_ip(client_ip.octets())
-        .ttl_secs(60)
-        .instruction();
-    let refused = send(&client, again, &authority.keypair).unwrap_err();
+    let refused = send(&client, reserve(60), &authority.keypair).unwrap_err();
     let TransactionError::InstructionError(0, InstructionError::Custom(code)) = refused else {
         panic!("expected a custom program error, got {refused:?}");
     };
