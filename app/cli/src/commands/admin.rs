@@ -92,7 +92,12 @@ pub fn authority(context: &mut Context, command: &AuthorityCommand) -> CliResult
             },
             format!("Activator authority set to {key}"),
         ),
-        (None, None) => unreachable!("clap requires one of the two"),
+        // clap's argument group requires one; said plainly should that ever change.
+        (None, None) => {
+            return Err(CliError::input(
+                "authority set: pass --reservation or --activator",
+            ))
+        }
     };
     let admin = context.signer_pubkey()?;
     write_global_state(
