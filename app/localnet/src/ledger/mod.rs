@@ -213,20 +213,12 @@ impl EmbeddedLedger {
             slot = clock.slot;
             set_by_hand = true;
         }
-        let slot_moved = set_by_hand || slot > clock.slot;
-        let unix_timestamp = if slot_moved {
-            clock
-                .unix_timestamp
-                .max(clock::wall_clock_secs() + self.clock_offset)
-        } else {
-            clock.unix_timestamp
-        };
-        if slot_moved {
+        if set_by_hand || slot > clock.slot {
             self.record_slot_hashes(slot);
-        }
-        if (slot, unix_timestamp) != (clock.slot, clock.unix_timestamp) {
             clock.slot = slot;
-            clock.unix_timestamp = unix_timestamp;
+            clock.unix_timestamp = clock
+                .unix_timestamp
+                .max(clock::wall_clock_secs() + self.clock_offset);
             clock.epoch = self.epoch_schedule().get_epoch(slot);
             self.svm.set_sysvar(&clock);
         }
