@@ -4,7 +4,7 @@ use serviceability_client::chain;
 
 use crate::context::Context;
 use crate::error::CliResult;
-use crate::output::{AuditView, DeviceAudit, List, Output};
+use crate::output::{AuditView, DeviceAudit, Output};
 
 /// Runs `audit`.
 pub fn run(context: &mut Context, device: Option<&str>) -> CliResult<Output> {
@@ -27,12 +27,8 @@ pub fn run(context: &mut Context, device: Option<&str>) -> CliResult<Output> {
                 || usize::from(device.users_count) != users_found,
         });
     }
-    let drift = audits.iter().any(|audit| audit.drift);
-    let view = AuditView {
-        devices: List(audits),
-        drift,
-    };
-    if drift {
+    let view = AuditView::new(audits);
+    if view.drift {
         eprintln!(
             "error: seat counters drift from the accounts on {} device(s)",
             view.drifting()

@@ -60,6 +60,15 @@ pub struct AuditView {
 }
 
 impl AuditView {
+    /// The audit of `devices`.
+    pub fn new(devices: Vec<DeviceAudit>) -> Self {
+        let drift = devices.iter().any(|audit| audit.drift);
+        AuditView {
+            devices: List(devices),
+            drift,
+        }
+    }
+
     /// The devices that drift.
     pub fn drifting(&self) -> usize {
         self.devices.0.iter().filter(|audit| audit.drift).count()
