@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 from pathlib import Path
@@ -24,7 +25,8 @@ from serviceability.program_id import PROGRAM_ID
 IDL_PATH = Path(__file__).resolve().parents[3] / "idl" / "serviceability.json"
 """The committed IDL the client was generated from."""
 
-IDL = json.loads(IDL_PATH.read_text())
+IDL_TEXT = IDL_PATH.read_text()
+IDL = json.loads(IDL_TEXT)
 CONSTANTS = {constant["name"]: constant for constant in IDL["constants"]}
 
 
@@ -79,9 +81,13 @@ def decode_user(data: bytes) -> User:
     return User.decode(data)
 
 
+@functools.cache
+def _event_parser() -> EventParser:
+    return EventParser(PROGRAM_ID, Coder(Idl.from_json(IDL_TEXT)))
+
+
 def events_from_logs(logs: list[str]) -> list[Event]:
     """The program's events in a transaction's logs, in order (``Event(name, data)``)."""
-    parser = EventParser(PROGRAM_ID, Coder(Idl.from_json(IDL_PATH.read_text())))
     events: list[Event] = []
-    parser.parse_logs(logs, events.append)
+    _event_parser().parse_logs(logs, events.append)
     return events
